@@ -81,7 +81,10 @@ export function requireFlag(args: ParsedArgs, name: string): string {
 
 export function formatFlags(specs: readonly FlagSpec[]): string {
   const rows = specs.map((s) => {
-    const names = [s.name, ...(s.aliases ?? [])].map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(', ');
+    const names = [s.name, ...(s.aliases ?? [])]
+      .sort((a, b) => a.length - b.length)
+      .map((n) => (n.length === 1 ? `-${n}` : `--${n}`))
+      .join(', ');
     return [`${names}${s.value === undefined ? '' : ` ${s.value}`}`, s.help] as const;
   });
   const width = Math.max(0, ...rows.map((r) => r[0].length));
@@ -94,6 +97,6 @@ export function parseHostPort(text: string, defaultHost: string): { host: string
   if (m === null) throw new UsageError(`expected ADDR:PORT, got '${text}'`);
   const port = Number(m[3]);
   if (!Number.isInteger(port) || port > 65535) throw new UsageError(`port out of range in '${text}'`);
-  const host = m[1] ?? (m[2] === '' || m[2] === undefined ? defaultHost : m[2]);
+  const host = m[1] || m[2] || defaultHost;
   return { host, port };
 }
