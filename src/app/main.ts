@@ -2,8 +2,9 @@
 import { formatFlags, parseArgs, UsageError } from './cli/args.ts';
 import type { CliIo, Command } from './cli/command.ts';
 import { appVersion } from './version.ts';
+import { checkCommand } from './cli/check-command.ts';
 
-const commands: readonly Command[] = [];
+const commands: readonly Command[] = [checkCommand];
 
 /** The original binaries' names: a link named `coredhcp` behaves as `coresmd dhcp`. */
 const aliasCommands: Readonly<Record<string, string>> = { coredhcp: 'dhcp', coredns: 'dns' };
