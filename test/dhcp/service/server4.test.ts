@@ -206,7 +206,7 @@ describe('DHCPv4 server: RELEASE, DECLINE and handler verdicts', () => {
   test('async handlers are awaited', async () => {
     const slow: Dhcp4Handler = {
       name: 'slow',
-      async handle(_req, draft) {
+      async handle(_req, draft): Promise<Dhcp4Verdict> {
         await new Promise((r) => setImmediate(r));
         draft.yiaddr = ip('172.16.0.50');
         return 'send';
