@@ -1,0 +1,138 @@
+// Config → DHCPv4 handler chain. The chain is the config's plugin list in the config's order
+// ("Ordering is VERY important", CoreDNS plugin.cfg); each plugin becomes a handler from its
+// factory with its own options, so two sections or two processes never share plugin state.
+import type { Clock } from '../../seams/clock.ts';
+import type { Logger } from '../../seams/logger.ts';
+import type { Inventory } from '../../smd/inventory.ts';
+import { createBootPolicy } from '../../boot/policy.ts';
+import type { Dhcp4Handler } from '../../dhcp/service/chain.ts';
+import type { Dhcp4ClientInfo } from '../../dhcp/service/client-info.ts';
+import { createCoresmdHandler } from '../../dhcp/service/handlers/coresmd.ts';
+import { createDnsHandler } from '../../dhcp/service/handlers/dns.ts';
+import { createFileHandler } from '../../dhcp/service/handlers/file.ts';
+import { createLeaseTimeHandler } from '../../dhcp/service/handlers/lease-time.ts';
+import { createMtuHandler } from '../../dhcp/service/handlers/mtu.ts';
+import { createNetmaskHandler } from '../../dhcp/service/handlers/netmask.ts';
+import { createRouterHandler } from '../../dhcp/service/handlers/router.ts';
+import { createSearchDomainsHandler } from '../../dhcp/service/handlers/searchdomains.ts';
+import { createServerIdHandler } from '../../dhcp/service/handlers/server-id.ts';
+import { createBootloopHandler, type BootloopBootFile, type BootloopHandler } from '../../dhcp/service/bootloop/handler.ts';
+import { BootloopLeases } from '../../dhcp/service/bootloop/leases.ts';
+import type { BootloopConfig } from '../config/bootloop-config.ts';
+import type { CoresmdConfig } from '../config/coresmd-config.ts';
+import type { ServerSection } from '../config/coredhcp-config.ts';
+
+export interface Chain4Deps {
+  readonly inventory: Inventory | undefined;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Base URL of the built-in HTTP boot server, when it runs. */
+  readonly httpBootBase?: string;
+}
+
+export interface Chain4 {
+  readonly handlers: readonly Dhcp4Handler[];
+  /** The configured server_id, if any: it applies to every interface. */
+  readonly serverId: number | undefined;
+  close(): Promise<void>;
+}
+
+/** Option 51 carries whole seconds; durations are truncated as the original does (spec §10.13). */
+const seconds = (ms: number) => Math.max(1, Math.min(0xffffffff, Math.floor(ms / 1000)));
+
+function bootFileFor(coresmd: CoresmdConfig | undefined, httpBootBase: string | undefined) {
+  const policy = createBootPolicy({
+    ipxeBaseUri: coresmd?.ipxeBaseUri ?? 'http://invalid.invalid',
+    ...(httpBootBase === undefined ? {} : { httpBootBase }),
+  });
+  return (info: Dhcp4ClientInfo): BootloopBootFile | undefined => {
+    const choice = policy({ arch: info.arch, isIpxe: false, isHttpClient: info.isHttpClient, mac: info.mac });
+    if (choice.kind === 'tftp') return { option67: choice.file, fileField: choice.file };
+    if (choice.kind === 'http') return { option67: choice.url, vendorClass: 'HTTPClient' };
+    return undefined;
+  };
+}
+
+async function openBootloop(cfg: BootloopConfig, coresmd: CoresmdConfig | undefined, deps: Chain4Deps): Promise<{ handler: BootloopHandler; leases: BootloopLeases }> {
+  const pools = cfg.pools.kind === 'legacy' ? [{ start: cfg.pools.start, end: cfg.pools.end }] : cfg.pools.pools.map((p) => ({ cidr: p.cidr, start: p.start, end: p.end }));
+  const { leases, recovery } = await BootloopLeases.open({ file: cfg.leaseFile, pools, leaseTimeMs: cfg.leaseTimeMs, clock: deps.clock, logger: deps.logger });
+  deps.logger.info('bootloop leases loaded', { file: cfg.leaseFile, leases: leases.store.size, outsidePools: recovery.outsidePools.length });
+  const handler = createBootloopHandler({ leases, scriptPath: cfg.scriptPath, bootFile: bootFileFor(coresmd, deps.httpBootBase), logger: deps.logger });
+  return { handler, leases };
+}
+
+export async function buildChain4(section: ServerSection, deps: Chain4Deps): Promise<Chain4> {
+  const handlers: Dhcp4Handler[] = [];
+  const closers: (() => Promise<void>)[] = [];
+  let serverId: number | undefined;
+  const coresmd = section.plugins.find((p) => p.name === 'coresmd')?.config as CoresmdConfig | undefined;
+  for (const p of section.plugins) {
+    switch (p.name) {
+      case 'server_id':
+        if (p.config.family === 4) {
+          serverId = p.config.ip;
+          handlers.push(createServerIdHandler({ address: p.config.ip }));
+        }
+        break;
+      case 'dns':
+        handlers.push(createDnsHandler({ servers: p.config.servers.flatMap((s) => (s.family === 4 ? [s.v4] : [])) }));
+        break;
+      case 'router':
+        handlers.push(createRouterHandler({ routers: p.config.routers }));
+        break;
+      case 'netmask':
+        handlers.push(createNetmaskHandler({ mask: p.config.mask }));
+        break;
+      case 'lease_time':
+        handlers.push(createLeaseTimeHandler({ leaseSeconds: seconds(p.config.leaseTimeMs) }));
+        break;
+      case 'searchdomains':
+        handlers.push(createSearchDomainsHandler({ domains: p.config.domains }));
+        break;
+      case 'mtu':
+        handlers.push(createMtuHandler({ mtu: p.config.mtu }));
+        break;
+      case 'file': {
+        const h = createFileHandler({ path: p.config.path, autorefresh: p.config.autorefresh, logger: deps.logger });
+        handlers.push(h);
+        closers.push(async () => h.close());
+        break;
+      }
+      case 'coresmd': {
+        const inv = deps.inventory;
+        handlers.push(
+          createCoresmdHandler({
+            inventory: () => inv?.current(),
+            rules: p.config.rules,
+            ruleLog: p.config.ruleLog,
+            domain: p.config.domain,
+            leaseSeconds: seconds(p.config.leaseTimeMs),
+            ipxeBaseUri: p.config.ipxeBaseUri,
+            subnets: p.config.subnets,
+            logger: deps.logger,
+            ...(deps.httpBootBase === undefined ? {} : { httpBootBase: deps.httpBootBase }),
+          }),
+        );
+        break;
+      }
+      case 'bootloop': {
+        const { handler, leases } = await openBootloop(p.config, coresmd, deps);
+        handlers.push(handler);
+        // MACs that appear in SMD leave the bootloop: their leases are released at each refresh.
+        const off = deps.inventory?.onSwap((snap) => void handler.releaseKnown((mac) => snap.byMac(mac) !== undefined));
+        closers.push(async () => {
+          off?.();
+          await leases.close();
+        });
+        break;
+      }
+    }
+  }
+  return {
+    handlers,
+    serverId,
+    close: async () => {
+      for (const c of closers) await c();
+    },
+  };
+}
