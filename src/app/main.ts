@@ -4,10 +4,12 @@ import type { CliIo, Command } from './cli/command.ts';
 import { appVersion } from './version.ts';
 import { checkCommand } from './cli/check-command.ts';
 import { demoCommand } from './cli/demo-command.ts';
+import { dhcpCommand } from './cli/dhcp-command.ts';
+import { explainCommand } from './cli/explain-command.ts';
 import { inventoryCommand } from './cli/inventory-command.ts';
 import { smdSimCommand } from './cli/smd-sim-command.ts';
 
-const commands: readonly Command[] = [checkCommand, inventoryCommand, smdSimCommand, demoCommand];
+const commands: readonly Command[] = [dhcpCommand, explainCommand, checkCommand, inventoryCommand, smdSimCommand, demoCommand];
 
 /** The original binaries' names: a link named `coredhcp` behaves as `coresmd dhcp`. */
 const aliasCommands: Readonly<Record<string, string>> = { coredhcp: 'dhcp', coredns: 'dns' };

@@ -28,6 +28,8 @@ export interface Chain4Deps {
   readonly logger: Logger;
   /** Base URL of the built-in HTTP boot server, when it runs. */
   readonly httpBootBase?: string;
+  /** Opens bootloop's lease file elsewhere (a copy, for `explain`'s dry run). */
+  readonly leaseFileFor?: (configured: string) => string;
 }
 
 export interface Chain4 {
@@ -55,8 +57,9 @@ function bootFileFor(coresmd: CoresmdConfig | undefined, httpBootBase: string | 
 
 async function openBootloop(cfg: BootloopConfig, coresmd: CoresmdConfig | undefined, deps: Chain4Deps): Promise<{ handler: BootloopHandler; leases: BootloopLeases }> {
   const pools = cfg.pools.kind === 'legacy' ? [{ start: cfg.pools.start, end: cfg.pools.end }] : cfg.pools.pools.map((p) => ({ cidr: p.cidr, start: p.start, end: p.end }));
-  const { leases, recovery } = await BootloopLeases.open({ file: cfg.leaseFile, pools, leaseTimeMs: cfg.leaseTimeMs, clock: deps.clock, logger: deps.logger });
-  deps.logger.info('bootloop leases loaded', { file: cfg.leaseFile, leases: leases.store.size, outsidePools: recovery.outsidePools.length });
+  const file = deps.leaseFileFor?.(cfg.leaseFile) ?? cfg.leaseFile;
+  const { leases, recovery } = await BootloopLeases.open({ file, pools, leaseTimeMs: cfg.leaseTimeMs, clock: deps.clock, logger: deps.logger });
+  deps.logger.info('bootloop leases loaded', { file, leases: leases.store.size, outsidePools: recovery.outsidePools.length });
   const handler = createBootloopHandler({ leases, scriptPath: cfg.scriptPath, bootFile: bootFileFor(coresmd, deps.httpBootBase), logger: deps.logger });
   return { handler, leases };
 }
