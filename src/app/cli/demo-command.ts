@@ -2,18 +2,48 @@
 // SMD and only loopback ports. It starts the SMD simulator with examples/inventory.json and
 // every service that exists so far against it, and prints where each one listens.
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { flag, parseHostPort } from './args.ts';
 import type { Command } from './command.ts';
 import { createLogger, parseLogLevel } from '../log.ts';
 import { untilStopSignal } from '../signals.ts';
-import { openSmdSource } from '../smd-access.ts';
+import { readCoredhcpConfigFile } from '../config/coredhcp-config.ts';
+import { startDhcp4 } from '../dhcp/run-dhcp4.ts';
+import { findFreeUdpPort } from '../../net/free-port.ts';
+import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventory.ts';
 import { startSmdSim } from '../smd-sim/server.ts';
 import { systemClock } from '../../seams/clock.ts';
-import { createInventory } from '../../smd/inventory.ts';
 import { parseInventoryDocument } from '../../smd/inventory-document.ts';
 
 const exampleInventory = fileURLToPath(new URL('../../../examples/inventory.json', import.meta.url));
+
+/** The demo's coredhcp config: the original's example chain, pointed at the simulator. */
+function demoConfig(o: { smdUrl: string; dhcpListen: string; refreshS: number; leaseFile: string }): string {
+  return `# Written by \`coresmd demo\`: the upstream example chain on loopback.
+server4:
+  listen: ["${o.dhcpListen}"]
+  plugins:
+    - server_id: 172.16.0.253
+    - dns: 172.16.0.253
+    - router: 172.16.0.254
+    - netmask: 255.255.255.0
+    - coresmd: |
+        svc_base_uri=${o.smdUrl}
+        ipxe_base_uri=http://172.16.0.253:8081
+        cache_valid=${o.refreshS}s
+        lease_time=1h
+        tftp_dir=/nonexistent
+        domain=openchami.cluster
+        rule=name:bmcs,type:NodeBMC,hostname:{id}
+        rule=name:nodes,type:Node,hostname:nid{03d}
+    - bootloop: |
+        lease_file=${o.leaseFile}
+        lease_time=5m
+        subnet_pool=172.16.0.0/24,172.16.0.156,172.16.0.200
+`;
+}
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -22,6 +52,7 @@ export const demoCommand: Command = {
   flags: [
     { name: 'smd-listen', value: 'ADDR:PORT', help: 'where the SMD simulator listens (default 127.0.0.1:27779)' },
     { name: 'inventory', value: 'FILE', help: `inventory for the simulator (default examples/inventory.json)` },
+    { name: 'dhcp-listen', value: 'ADDR:PORT', help: 'where DHCPv4 listens (default 127.0.0.1:1067; loopback mode)' },
     { name: 'refresh', value: 'SECONDS', help: 'how often the appliance polls the simulator (default 10)' },
     { name: 'log-level', value: 'LEVEL', help: 'debug, info, warn, error (default info)' },
   ],
@@ -44,22 +75,42 @@ export const demoCommand: Command = {
       io.err(`coresmd demo: cannot start the SMD simulator on ${host}:${port}: ${(e as Error).message}\n(use --smd-listen 127.0.0.1:PORT)\n`);
       return 1;
     }
-    const inventory = createInventory({
-      source: openSmdSource({ url: sim.url, timeoutMs: 5000 }),
-      clock: systemClock,
-      logger,
-      refreshIntervalMs: refreshS * 1000,
-    });
+    const dhcp = parseHostPort(flag(args, 'dhcp-listen') ?? '127.0.0.1:1067', '127.0.0.1');
+    // A config file needs a real port: resolve "any port" (0) here.
+    if (dhcp.port === 0) dhcp.port = await findFreeUdpPort(dhcp.host);
+    const dir = mkdtempSync(join(tmpdir(), 'coresmd-demo-'));
+    const configFile = join(dir, 'coredhcp.yaml');
+    writeFileSync(configFile, demoConfig({ smdUrl: sim.url, dhcpListen: `${dhcp.host}:${dhcp.port}`, refreshS, leaseFile: join(dir, 'bootloop.leases') }));
+    // The demo goes through the same loader and wiring as `coresmd dhcp -c FILE`.
+    const cfg = readCoredhcpConfigFile(configFile);
+    const coresmd = firstCoresmdConfig(cfg)!;
+    const inventory = inventoryFromConfig(coresmd, { clock: systemClock, logger, env: {} });
     await inventory.start();
+    let v4;
+    try {
+      v4 = await startDhcp4(cfg.server4!, { inventory, clock: systemClock, logger });
+    } catch (e) {
+      io.err(`coresmd demo: cannot start DHCPv4 on ${dhcp.host}:${dhcp.port}: ${(e as Error).message}\n(use --dhcp-listen 127.0.0.1:PORT)\n`);
+      await inventory.stop();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+      return 1;
+    }
+    const dhcpAt = v4.transport.endpoints.map((e) => `${e.address}:${e.port}`).join(' ');
     const snap = inventory.current();
     io.out(
       [
         'coresmd demo: loopback only, no root',
         `  smd-sim     ${sim.url}  (${file})`,
         `  inventory   ${snap === undefined ? 'empty' : `${snap.stats.interfaces} interfaces, ${snap.stats.components} components`}, polled every ${refreshS}s`,
+        `  dhcp4       ${dhcpAt}  (loopback mode: replies go back to the sender)`,
+        `  config      ${configFile}`,
         '',
         'Try:',
         `  bin/coresmd inventory --smd ${sim.url}`,
+        `  bin/coresmd explain -c ${configFile} --mac 52:54:00:be:ef:01 --arch 7`,
+        `  bin/coresmd explain -c ${configFile} --mac 52:54:00:be:ef:01 --user-class iPXE`,
+        `  bin/coresmd explain -c ${configFile} --mac 02:00:00:00:00:01 --arch 0     # unknown: bootloop`,
         `  curl -s ${sim.url}/hsm/v2/State/Components`,
         '',
         'Ctrl-C stops everything.',
@@ -67,8 +118,10 @@ export const demoCommand: Command = {
       ].join('\n'),
     );
     await stopped;
+    await v4.close();
     await inventory.stop();
     await sim.close();
+    rmSync(dir, { recursive: true, force: true });
     return 0;
   },
 };

@@ -258,7 +258,8 @@ export function validateCoresmdConfig(args: CoresmdArgs, ctx: PluginContext): Co
     ctx.diag.error(at('svc_token_env'), ConfigErrorCode.Conflict, 'svc_token_file and svc_token_env are mutually exclusive; give at most one', 'svc_token_env');
     failed = true;
   }
-  if ((args.caCert ?? '') === '') warnDefault('ca_cert', 'unset, using the system trust store for https', true);
+  // Only an https SMD needs a CA; plain http and file:// inventories have nothing to verify.
+  if ((args.caCert ?? '') === '' && /^https:/i.test(args.svcBaseUri ?? '')) warnDefault('ca_cert', 'unset, using the system trust store for https', true);
   if (args.cacheValidMs === undefined) warnDefault('cache_valid', `unset, defaulting to ${formatGoDuration(CORESMD_DEFAULTS.cacheValidMs)}`);
   if (args.leaseTimeMs === undefined) warnDefault('lease_time', `unset, defaulting to ${formatGoDuration(CORESMD_DEFAULTS.leaseTimeMs)}`);
   if (args.tftpPort === undefined) warnDefault('tftp_port', `unset, defaulting to ${CORESMD_DEFAULTS.tftpPort}`);

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import dgram from 'node:dgram';
 import { main } from '../../../src/app/main.ts';
+import { ip, reply, request } from '../../dhcp/service/support.ts';
 import type { CliIo } from '../../../src/app/cli/command.ts';
 
 const bin = fileURLToPath(new URL('../../../bin/coresmd', import.meta.url));
@@ -89,11 +91,23 @@ describe('smd-sim and inventory commands', async () => {
 });
 
 describe('demo command', () => {
-  test('starts the simulator and the inventory on loopback and stops on SIGINT', async () => {
-    const { child, match } = await startProcess(['demo', '--smd-listen', '127.0.0.1:0'], /inventory\s+(\d+) interfaces, (\d+) components/);
+  test('starts the simulator, the inventory and DHCPv4 on loopback, answers a DISCOVER, and stops on SIGINT', async () => {
+    const { child, match } = await startProcess(
+      ['demo', '--smd-listen', '127.0.0.1:0', '--dhcp-listen', '127.0.0.1:0'],
+      /inventory\s+(\d+) interfaces, (\d+) components[\s\S]*dhcp4\s+127\.0\.0\.1:(\d+)/,
+    );
     children.push(child);
     assert.equal(match[1], '13');
     assert.equal(match[2], '12');
+    const sock = dgram.createSocket('udp4');
+    const replyPayload = new Promise<Buffer>((resolve) => sock.once('message', resolve));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    sock.send(request({ type: 1, mac: '52:54:00:be:ef:02', options: [{ code: 93, data: Uint8Array.of(0, 7) }] }), Number(match[3]), '127.0.0.1');
+    const r = reply(await replyPayload);
+    sock.close();
+    assert.equal(r.yiaddr, ip('172.16.0.2'));
+    assert.equal(new TextDecoder().decode(r.opt(12)), 'nid002.openchami.cluster');
+    assert.equal(new TextDecoder().decode(r.opt(67)), 'ipxe-x86_64.efi');
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);

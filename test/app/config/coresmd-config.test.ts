@@ -70,6 +70,14 @@ describe('coresmd configuration (spec §3.7 N)', () => {
     });
   }
 
+  test('ca_cert is only worth a warning for an https SMD', () => {
+    for (const [svc, warned] of [['https://svc', true], ['http://svc', false], ['file:///srv/inventory.json', false]] as const) {
+      const ctx = ctxFor();
+      validateCoresmdConfig({ svcBaseUri: svc, ipxeBaseUri: 'http://ipxe' }, ctx);
+      assert.equal(ctx.diag.warnings.some((w) => w.key === 'ca_cert'), warned, svc);
+    }
+  });
+
   test('validating only svc and ipxe: no errors, warnings, and the defaults', () => {
     const ctx = ctxFor();
     const cfg = validateCoresmdConfig({ svcBaseUri: 'https://svc', ipxeBaseUri: 'http://ipxe' }, ctx);

@@ -125,7 +125,7 @@ describe('fixtures that load', () => {
     const node = makeRuleTarget('x3000c0s0b0n0', 'Node', 1, [ip('172.16.0.1')]);
     const d = evaluate4(node, c.rules, { globalDomain: c.domain, ruleLog: c.ruleLog });
     assert.deepEqual([d.respond, d.hostname, d.routers, d.netmask], [true, 'nid0001.openchami.cluster', undefined, undefined]);
-    assert.deepEqual(warnings(cfg), [`9:7 ${C.DefaultUsed} ca_cert`, `9:7 ${C.DefaultUsed} cache_valid`, `9:7 ${C.DefaultUsed} tftp_port`, `9:7 ${C.DefaultUsed} tftp_dir`]);
+    assert.deepEqual(warnings(cfg), [`9:7 ${C.DefaultUsed} cache_valid`, `9:7 ${C.DefaultUsed} tftp_port`, `9:7 ${C.DefaultUsed} tftp_dir`]);
   });
 
   test('multi-subnet-relay.yaml: per-subnet routers and masks, pools per relay', () => {
@@ -195,6 +195,6 @@ describe('fixtures that load', () => {
     assert.equal(evaluate4(makeRuleTarget('x5', 'Node', 5, [ip('fd00::5')]), c.rules, ctx).netmask, undefined);
     const b = bootloopOf(cfg.server4?.plugins);
     assert.equal(b.leaseFile, '/tmp/leases');
-    assert.deepEqual(warnings(cfg), [`5:7 ${C.DefaultUsed} ca_cert`, `5:7 ${C.DefaultUsed} tftp_port`, `23:7 ${C.DefaultUsed} lease_time`, `23:7 ${C.DefaultUsed} script_path`]);
+    assert.deepEqual(warnings(cfg), [`5:7 ${C.DefaultUsed} tftp_port`, `23:7 ${C.DefaultUsed} lease_time`, `23:7 ${C.DefaultUsed} script_path`]);
   });
 });
