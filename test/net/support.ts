@@ -1,6 +1,5 @@
 // Shared fixtures for the src/net unit tests: interface snapshots and a recording logger.
 import { parseIPv4 } from '../../src/wire/addr.ts';
-import type { LogFields, Logger } from '../../src/seams/logger.ts';
 import { directedBroadcast, type Ipv4Interface } from '../../src/net/interfaces.ts';
 
 export const ip = (s: string): number => {
@@ -29,25 +28,4 @@ export const LO = iface('lo', ['127.0.0.1/8'], { loopback: true, mtu: 65536 });
 export const ETH0 = iface('eth0', ['192.0.2.1/24']);
 export const ETH1 = iface('eth1', ['198.51.100.1/24', '203.0.113.1/24']);
 
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly msg: string;
-  readonly fields: LogFields;
-}
-
-/** A Logger that keeps every line, children included. */
-export function recordingLogger(lines: LogLine[] = [], base: LogFields = {}): Logger & { lines: LogLine[] } {
-  const at =
-    (level: LogLine['level']) =>
-    (msg: string, fields: LogFields = {}): void => {
-      lines.push({ level, msg, fields: { ...base, ...fields } });
-    };
-  return {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (f) => recordingLogger(lines, { ...base, ...f }),
-  };
-}
+export { recordingLogger, type LogLine } from '../support/logger.ts';

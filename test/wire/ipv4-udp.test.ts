@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EncodeError, EncodeErrorCode, WireError, WireErrorCode } from '../../src/wire/errors.ts';
+import { EncodeError, EncodeErrorCode, WireErrorCode } from '../../src/wire/errors.ts';
 import { decodeIpv4Udp, encodeIpv4Udp, ipv4UdpByteLength } from '../../src/wire/ipv4-udp.ts';
 import type { Ipv4UdpHeader } from '../../src/wire/ipv4-udp.ts';
 import { Writer } from '../../src/wire/writer.ts';
 import { loadHexFixture } from '../support/hex.ts';
+import { wireErrorOf } from '../support/wire-error.ts';
 
 const GOLDEN = loadHexFixture(new URL('../fixtures/wire/ipv4-udp-golden.hex', import.meta.url));
 const GOLDEN_PAYLOAD = new TextEncoder().encode('coresmd\0hello');
@@ -41,15 +42,6 @@ function resealIp(b: Uint8Array): Uint8Array {
   return b;
 }
 
-function wireErrorOf(fn: () => unknown): { code: string; offset: number; field: string } {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WireError, `expected WireError, got ${String(e)}`);
-    return { code: e.code, offset: e.offset, field: e.field };
-  }
-  assert.fail('expected a WireError, nothing was thrown');
-}
 
 describe('IPv4/UDP golden packet', () => {
   test('the fixture checksums verify with the reference implementation', () => {

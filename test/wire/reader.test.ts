@@ -2,34 +2,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WireError, WireErrorCode } from '../../src/wire/errors.ts';
 import { Reader } from '../../src/wire/reader.ts';
+import { wireErrorOf } from '../support/wire-error.ts';
+import { mulberry32 } from '../support/fuzz.ts';
 
-interface Want {
-  readonly code: string;
-  readonly offset: number;
-  readonly field: string;
-}
 
-function wireErrorOf(fn: () => unknown): Want {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WireError, `expected WireError, got ${String(e)}`);
-    return { code: e.code, offset: e.offset, field: e.field };
-  }
-  assert.fail('expected a WireError, nothing was thrown');
-}
 
-// mulberry32: a tiny seeded PRNG (Tommy Ettinger, public domain), so failures reproduce.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bytes = Uint8Array.of(0x01, 0x02, 0x03, 0x04, 0xfe, 0xff, 0x80, 0x00);
 

@@ -4,6 +4,7 @@ import { WireError, WireErrorCode } from '../../src/wire/errors.ts';
 import { TlvCursor, walkTlv } from '../../src/wire/tlv.ts';
 import type { TlvFormat } from '../../src/wire/tlv.ts';
 import { parseAnnotatedHex } from '../support/hex.ts';
+import { wireErrorOf } from '../support/wire-error.ts';
 
 const DHCP4: TlvFormat = { codeBytes: 1, lenBytes: 1, pad: 0, end: 255, maxCount: 16, field: 'options' };
 const DHCP6: TlvFormat = { codeBytes: 2, lenBytes: 2, maxCount: 16, field: 'options' };
@@ -17,15 +18,6 @@ function collect(bytes: Uint8Array, start: number, end: number, format: TlvForma
   return { items, stop };
 }
 
-function wireErrorOf(fn: () => unknown): { code: string; offset: number; field: string } {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WireError, `expected WireError, got ${String(e)}`);
-    return { code: e.code, offset: e.offset, field: e.field };
-  }
-  assert.fail('expected a WireError, nothing was thrown');
-}
 
 describe('walkTlv', () => {
   const cases: ReadonlyArray<{ name: string; format: TlvFormat; hex: string; start?: number; want: Item[]; stop: number }> = [

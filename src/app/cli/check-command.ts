@@ -2,8 +2,7 @@
 // configuration and every warning, and exit non-zero on any error.
 import { flag, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { ConfigErrors } from '../config/config-error.ts';
-import { readCoredhcpConfigFile } from '../config/coredhcp-config.ts';
+import { loadConfigOrReport } from './load-config.ts';
 import { formatCoredhcpConfig } from '../config/format-config.ts';
 import { checkRuntime } from '../config/runtime-checks.ts';
 
@@ -16,16 +15,8 @@ export const checkCommand: Command = {
   async run(args, io) {
     const file = flag(args, 'conf') ?? args.positionals[0];
     if (file === undefined) throw new UsageError('missing -c FILE');
-    let cfg;
-    try {
-      cfg = readCoredhcpConfigFile(file);
-    } catch (e) {
-      if (!(e instanceof ConfigErrors)) throw e;
-      for (const err of e.errors) io.err(`error: ${String(err)}\n`);
-      for (const w of e.warnings) io.err(`warning: ${String(w)}\n`);
-      io.err(`${file}: ${e.errors.length} error(s); the configuration is not valid\n`);
-      return 1;
-    }
+    const cfg = loadConfigOrReport(file, io);
+    if (cfg === undefined) return 1;
     const findings = checkRuntime(cfg, { env: process.env });
     io.out(formatCoredhcpConfig(cfg));
     for (const w of cfg.warnings) io.err(`warning: ${String(w)}\n`);

@@ -2,8 +2,7 @@
 // `coredhcp -c FILE` (a link named `coredhcp` runs this command).
 import { flag, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { ConfigErrors } from '../config/config-error.ts';
-import { readCoredhcpConfigFile } from '../config/coredhcp-config.ts';
+import { loadConfigOrReport } from './load-config.ts';
 import { createLogger, parseLogLevel } from '../log.ts';
 import { untilStopSignal } from '../signals.ts';
 import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventory.ts';
@@ -48,15 +47,8 @@ export const dhcpCommand: Command = {
     if (format !== 'json' && format !== 'logfmt') throw new UsageError(`--log-format must be json or logfmt`);
     const logger = createLogger({ level, format, sink: { write: (l) => io.err(l) } });
 
-    let cfg;
-    try {
-      cfg = readCoredhcpConfigFile(file);
-    } catch (e) {
-      if (!(e instanceof ConfigErrors)) throw e;
-      for (const err of e.errors) io.err(`error: ${String(err)}\n`);
-      io.err(`${file}: ${e.errors.length} error(s); not starting\n`);
-      return 1;
-    }
+    const cfg = loadConfigOrReport(file, io);
+    if (cfg === undefined) return 1;
     for (const w of cfg.warnings) logger.warn(String(w));
     const stopped = untilStopSignal();
 

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { flag, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { ConfigErrors } from '../config/config-error.ts';
-import { readCoredhcpConfigFile } from '../config/coredhcp-config.ts';
+import { loadConfigOrReport } from './load-config.ts';
 import { createLogger } from '../log.ts';
 import { buildChain4 } from '../dhcp/chain4.ts';
 import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventory.ts';
@@ -63,14 +62,8 @@ export const explainCommand: Command = {
 
     const logs: string[] = [];
     const logger = createLogger({ level: 'info', format: 'logfmt', sink: { write: (l) => logs.push(l) } });
-    let cfg;
-    try {
-      cfg = readCoredhcpConfigFile(file);
-    } catch (e) {
-      if (!(e instanceof ConfigErrors)) throw e;
-      for (const err of e.errors) io.err(`error: ${String(err)}\n`);
-      return 1;
-    }
+    const cfg = loadConfigOrReport(file, io);
+    if (cfg === undefined) return 1;
     if (cfg.server4 === undefined) {
       io.err(`${file}: no server4 section to explain\n`);
       return 1;

@@ -1,6 +1,4 @@
 // Shared by the DHCPv4 codec tests: the captured fixtures and a WireError probe.
-import assert from 'node:assert/strict';
-import { WireError } from '../../../src/wire/errors.ts';
 import { loadHexFixture } from '../../support/hex.ts';
 
 /** Every capture in test/fixtures/dhcp4 (see scripts/capture-dhcp4.sh for how each was made). */
@@ -24,22 +22,7 @@ export function fixture(name: FixtureName | string): Uint8Array {
   return loadHexFixture(new URL(`../../fixtures/dhcp4/${name}`, import.meta.url));
 }
 
-export interface WireErrorInfo {
-  code: string;
-  offset: number;
-  field: string;
-}
-
-/** Runs `fn`, requires a WireError, and returns its contract fields (never the message text). */
-export function wireErrorOf(fn: () => unknown): WireErrorInfo {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof WireError, `expected WireError, got ${String(e)}`);
-    return { code: e.code, offset: e.offset, field: e.field };
-  }
-  assert.fail('expected a WireError, nothing was thrown');
-}
+export { wireErrorOf, type WireErrorInfo } from '../../support/wire-error.ts';
 
 /**
  * A minimal BOOTREQUEST: 236-byte header (chaddr 52:54:00:00:00:01, xid 0x01020304), cookie,

@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../../../../src/seams/clock.ts';
-import type { LogFields, Logger } from '../../../../src/seams/logger.ts';
 import { parseCidr, parseIPv4, type Cidr } from '../../../../src/wire/addr.ts';
 import { nodeJournalFs, type JournalFile, type JournalFs } from '../../../../src/dhcp/service/bootloop/journal-fs.ts';
 
@@ -115,25 +114,4 @@ export class CountingFs implements JournalFs {
   }
 }
 
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly msg: string;
-  readonly fields: LogFields;
-}
-
-/** A Logger that keeps every line for assertions. */
-export function captureLogger(lines: LogLine[] = [], base: LogFields = {}): Logger & { lines: LogLine[] } {
-  const at =
-    (level: LogLine['level']) =>
-    (msg: string, fields: LogFields = {}): void => {
-      lines.push({ level, msg, fields: { ...base, ...fields } });
-    };
-  return {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: (fields) => captureLogger(lines, { ...base, ...fields }),
-  };
-}
+export { recordingLogger as captureLogger, type LogLine } from '../../../support/logger.ts';
