@@ -289,16 +289,9 @@ function checkChain(plugins: readonly ParsedPlugin[], section: string, diag: Dia
   if (bootloopIndex !== -1 && after !== undefined) {
     diag.warn(after, ConfigErrorCode.Suspicious, `never runs: bootloop (line ${plugins[bootloopIndex]!.line}) answers every request that reaches it, so it must be the last plugin`, after.name);
   }
-  const coresmdIndex = plugins.findIndex((p) => p.name === 'coresmd');
-  const serverIdIndex = plugins.findIndex((p) => p.name === 'server_id');
-  const coresmd = plugins[coresmdIndex];
-  if (coresmd !== undefined && section === 'server4') {
-    if (serverIdIndex === -1) {
-      diag.warn(coresmd, ConfigErrorCode.Suspicious, 'no server_id in server4: replies carry siaddr 0.0.0.0 and option 17 "0.0.0.0", so iPXE cannot find the TFTP server', 'coresmd');
-    } else if (serverIdIndex > coresmdIndex) {
-      diag.warn(plugins[serverIdIndex]!, ConfigErrorCode.Suspicious, 'never runs for known nodes because coresmd (before it) ends the chain; move server_id before coresmd', 'server_id');
-    }
-  }
+  // No warning about server_id's absence or position: unlike the original (spec §10.9), the
+  // server identifier, siaddr and option 17 are our address on the ingress interface, and a
+  // configured server_id applies to every reply wherever it sits in the chain.
 }
 
 /** Warns where server6's coresmd sets a shared setting differently from server4's. */

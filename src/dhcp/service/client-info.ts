@@ -59,12 +59,14 @@ export interface Dhcp4ClientInfo {
   readonly badOptions: readonly string[];
 }
 
-function requestState(type: number, serverId: number | undefined, requestedIp: number | undefined, ciaddr: number, broadcastDst: boolean): Dhcp4RequestState {
+function requestState(type: number, serverId: number | undefined, requestedIp: number | undefined, ciaddr: number, giaddr: number, broadcastDst: boolean): Dhcp4RequestState {
   if (type !== Dhcp4MessageType.Request) return 'none';
   // RFC 2131 §4.3.2 (and Table 4 of §4.4.1): the presence of 54, 50 and ciaddr tells them apart.
   if (serverId !== undefined) return 'selecting';
   if (requestedIp !== undefined && ciaddr === 0) return 'init-reboot';
-  if (ciaddr !== 0) return broadcastDst ? 'rebinding' : 'renewing';
+  // A renewal is unicast to us, "so no relay agents will be involved" (§4.3.2): a relayed
+  // request with ciaddr is a client rebinding by broadcast.
+  if (ciaddr !== 0) return broadcastDst || giaddr !== 0 ? 'rebinding' : 'renewing';
   return 'init-reboot';
 }
 
@@ -112,7 +114,7 @@ export function classifyClient(view: Dhcp4View, opts: Dhcp4Options, broadcastDst
     secs: view.secs,
     requestedIp,
     serverId,
-    state: requestState(messageType, serverId, requestedIp, view.ciaddr, broadcastDst),
+    state: requestState(messageType, serverId, requestedIp, view.ciaddr, view.giaddr, broadcastDst),
     arch: archList[0],
     archList,
     vendorClass,

@@ -103,8 +103,9 @@ describe('loadCoredhcpConfig: what loads', () => {
       `server4:\n  plugins:\n    - server_id: 10.0.0.1\n    - bootloop: lease_file=/l lease_time=5m script_path=default subnet_pool=10.0.0.0/24,10.0.0.10,10.0.0.20\n    - dns: 1.1.1.1\n`,
       [`${ConfigErrorCode.Suspicious}:dns@5:7`],
     ],
-    ['server_id after coresmd', `server4:\n  plugins:\n    - ${CORESMD}\n    - server_id: 10.0.0.1\n`, [`${ConfigErrorCode.Suspicious}:server_id@4:7`]],
-    ['no server_id', `server4:\n  plugins:\n    - ${CORESMD}\n`, [`${ConfigErrorCode.Suspicious}:coresmd@3:7`]],
+    // Ours applies server_id wherever it sits and falls back to the ingress address: no warning.
+    ['server_id after coresmd', `server4:\n  plugins:\n    - ${CORESMD}\n    - server_id: 10.0.0.1\n`, []],
+    ['no server_id', `server4:\n  plugins:\n    - ${CORESMD}\n`, []],
     ['a repeated single-valued key', `server4:\n  plugins:\n    - server_id: 10.0.0.1\n    - ${CORESMD} domain=e\n`, [`${ConfigErrorCode.RepeatedArg}:domain@4:142`]],
     ['dns twice', 'server4:\n  plugins:\n    - dns: 1.1.1.1\n    - dns: 8.8.8.8\n', [`${ConfigErrorCode.Suspicious}:dns@4:7`]],
     [

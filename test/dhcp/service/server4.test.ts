@@ -136,6 +136,7 @@ describe('DHCPv4 server: clients nobody claims', () => {
     { name: 'REQUEST selecting us (we never offered)', spec: { type: T.Request, mac: unknown, requestedIp: '10.1.1.1', serverId: '172.16.0.253' }, want: 'nak' },
     { name: 'REQUEST renewing directly with us (dhcping)', spec: { type: T.Request, mac: unknown, ciaddr: '10.1.1.1' }, broadcast: false, want: 'nak' },
     { name: 'REQUEST rebinding (broadcast)', spec: { type: T.Request, mac: unknown, ciaddr: '10.1.1.1' }, broadcast: true, want: 'silent' },
+    { name: 'REQUEST rebinding through a relay (unicast from the relay, ciaddr set)', spec: { type: T.Request, mac: unknown, ciaddr: '10.40.1.77', giaddr: '10.40.1.1' }, broadcast: false, want: 'silent' },
     { name: 'REQUEST init-reboot (§4.3.2: MUST remain silent)', spec: { type: T.Request, mac: unknown, requestedIp: '10.1.1.1' }, want: 'silent' },
   ];
   for (const c of cases) {
