@@ -40,8 +40,12 @@ export interface CoresmdHandlerOptions {
   readonly leaseSeconds: number;
   /** `ipxe_base_uri`: BSS, for the boot-script URL given to iPXE. */
   readonly ipxeBaseUri: string;
-  /** Where the iPXE binaries are served over HTTP; UEFI HTTP boot clients get nothing without it. */
-  readonly httpBootBase?: string;
+  /**
+   * Where the iPXE binaries are served over HTTP; UEFI HTTP boot clients get nothing without it.
+   * A function gets our address on the ingress interface (siaddr), so each subnet is sent to the
+   * HTTP server address it can reach.
+   */
+  readonly httpBootBase?: string | ((serverAddress: number) => string);
   /** The subnet context: every rule's `subnet:` (spec §2.2, §5.3). */
   readonly subnets: readonly Cidr[];
   readonly logger: Logger;
@@ -70,6 +74,10 @@ class CoresmdHandler implements Dhcp4Handler {
   readonly #ruleCtx: { readonly globalDomain: string; readonly ruleLog: RuleLog };
   readonly #leaseSeconds: number;
   readonly #boot: BootPolicy;
+  /** Per server address, when httpBootBase depends on it (one entry per served interface). */
+  readonly #bootByServer = new Map<number, BootPolicy>();
+  readonly #httpBootBaseFor: ((serverAddress: number) => string) | undefined;
+  readonly #ipxeBaseUri: string;
   readonly #selector: CandidateSelector;
   readonly #log: Logger;
   readonly #warnedRelays = new Set<number>();
@@ -83,7 +91,10 @@ class CoresmdHandler implements Dhcp4Handler {
     this.#ruleCtx = Object.freeze({ globalDomain: o.domain, ruleLog: o.ruleLog });
     this.#leaseSeconds = o.leaseSeconds;
     const { ipxeBaseUri, httpBootBase } = o;
-    this.#boot = createBootPolicy(httpBootBase === undefined ? { ipxeBaseUri } : { ipxeBaseUri, httpBootBase });
+    this.#ipxeBaseUri = ipxeBaseUri;
+    this.#httpBootBaseFor = typeof httpBootBase === 'function' ? httpBootBase : undefined;
+    const staticBase = typeof httpBootBase === 'string' ? httpBootBase : this.#httpBootBaseFor?.(0);
+    this.#boot = createBootPolicy(staticBase === undefined ? { ipxeBaseUri } : { ipxeBaseUri, httpBootBase: staticBase });
     // Option 67 is NVT ASCII (RFC 2132 §9.5): refuse URLs that cannot be sent, at start-up
     // (text() throws EncodeError), rather than on every packet.
     const probe = { arch: Dhcp4ClientArch.EfiX64Http, isHttpClient: true, mac: '00:00:00:00:00:00' };
@@ -92,6 +103,16 @@ class CoresmdHandler implements Dhcp4Handler {
     }
     this.#selector = new CandidateSelector(o.subnets);
     this.#log = o.logger.child({ plugin: 'coresmd' });
+  }
+
+  #bootPolicy(serverAddress: number): BootPolicy {
+    if (this.#httpBootBaseFor === undefined) return this.#boot;
+    let p = this.#bootByServer.get(serverAddress);
+    if (p === undefined) {
+      p = createBootPolicy({ ipxeBaseUri: this.#ipxeBaseUri, httpBootBase: this.#httpBootBaseFor(serverAddress) });
+      this.#bootByServer.set(serverAddress, p);
+    }
+    return p;
   }
 
   handle(req: Dhcp4Request, draft: Dhcp4Draft): Dhcp4Verdict {
@@ -149,7 +170,7 @@ class CoresmdHandler implements Dhcp4Handler {
     const serverIp = formatIPv4(draft.siaddr);
     draft.options.set(Dhcp4Opt.RootPath, text(serverIp));
 
-    const boot = this.#boot(info);
+    const boot = this.#bootPolicy(draft.siaddr)(info);
     let bootText: string;
     switch (boot.kind) {
       case 'script':

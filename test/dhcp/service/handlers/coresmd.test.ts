@@ -9,6 +9,7 @@ import { createCoresmdHandler, type CoresmdHandlerOptions } from '../../../../sr
 import type { Snapshot } from '../../../../src/smd/snapshot.ts';
 import { CaptureLogger } from '../../../smd/support/capture-logger.ts';
 import { bytes, draftFor, exampleSnapshot, fixtureInfo, infoFor, ip, node, requestOf, runOne, textOf } from './support.ts';
+import { formatIPv4 } from '../../../../src/wire/addr.ts';
 
 const COMPUTE1 = '52:54:00:be:ef:01'; // x1000c0s0b0n0, NID 1, [172.16.0.1, fd00:172:16::1]
 const SCRIPT = (mac: string) => `http://172.16.0.253:8081/boot/v1/bootscript?mac=${mac}`;
@@ -251,6 +252,15 @@ describe('coresmd: root path and boot file', () => {
       assert.equal(draft.file, file);
     });
   }
+
+  test('an HTTP boot base that depends on the interface sends each subnet to its own server address', () => {
+    const { h } = coresmd({ httpBootBase: (server: number) => `http://${formatIPv4(server)}:8080` });
+    const client = pxe(16, 'HTTPClient:Arch:00016:UNDI:003000');
+    const a = runOne(h, client, { serverAddress: ip('172.16.0.253') });
+    const b = runOne(h, client, { serverAddress: ip('10.50.0.1') });
+    assert.equal(textOf(a.draft.options.get(OPT.BootfileName)), 'http://172.16.0.253:8080/ipxe-x86_64.efi');
+    assert.equal(textOf(b.draft.options.get(OPT.BootfileName)), 'http://10.50.0.1:8080/ipxe-x86_64.efi');
+  });
 
   test('no boot file is logged at debug with the architecture', () => {
     const { h, logger } = coresmd();
