@@ -2,6 +2,7 @@
 // file needs a real one. The port is free when this resolves; another process could still take
 // it before the caller binds, which is acceptable on loopback.
 import dgram from 'node:dgram';
+import net from 'node:net';
 
 export function findFreeUdpPort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -9,6 +10,18 @@ export function findFreeUdpPort(host: string): Promise<number> {
     s.once('error', reject);
     s.bind(0, host, () => {
       const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export function findFreeTcpPort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
       s.close(() => resolve(port));
     });
   });

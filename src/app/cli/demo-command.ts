@@ -11,7 +11,8 @@ import { createLogger, parseLogLevel } from '../log.ts';
 import { untilStopSignal } from '../signals.ts';
 import { readCoredhcpConfigFile } from '../config/coredhcp-config.ts';
 import { startDhcp4 } from '../dhcp/run-dhcp4.ts';
-import { findFreeUdpPort } from '../../net/free-port.ts';
+import { findFreeTcpPort, findFreeUdpPort } from '../../net/free-port.ts';
+import { startBootServers } from '../dhcp/boot-servers.ts';
 import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventory.ts';
 import { startSmdSim } from '../smd-sim/server.ts';
 import { systemClock } from '../../seams/clock.ts';
@@ -20,7 +21,7 @@ import { parseInventoryDocument } from '../../smd/inventory-document.ts';
 const exampleInventory = fileURLToPath(new URL('../../../examples/inventory.json', import.meta.url));
 
 /** The demo's coredhcp config: the original's example chain, pointed at the simulator. */
-function demoConfig(o: { smdUrl: string; dhcpListen: string; refreshS: number; leaseFile: string }): string {
+function demoConfig(o: { smdUrl: string; dhcpListen: string; refreshS: number; leaseFile: string; httpPort: number }): string {
   return `# Written by \`coresmd demo\`: the upstream example chain on loopback.
 server4:
   listen: ["${o.dhcpListen}"]
@@ -35,6 +36,7 @@ server4:
         cache_valid=${o.refreshS}s
         lease_time=1h
         tftp_dir=/nonexistent
+        http_port=${o.httpPort}
         domain=openchami.cluster
         rule=name:bmcs,type:NodeBMC,hostname:{id}
         rule=name:nodes,type:Node,hostname:nid{03d}
@@ -52,6 +54,7 @@ export const demoCommand: Command = {
   flags: [
     { name: 'smd-listen', value: 'ADDR:PORT', help: 'where the SMD simulator listens (default 127.0.0.1:27779)' },
     { name: 'inventory', value: 'FILE', help: `inventory for the simulator (default examples/inventory.json)` },
+    { name: 'tftp-port', value: 'PORT', help: 'TFTP port on 127.0.0.1 (default 1069)' },
     { name: 'dhcp-listen', value: 'ADDR:PORT', help: 'where DHCPv4 listens (default 127.0.0.1:1067; loopback mode)' },
     { name: 'refresh', value: 'SECONDS', help: 'how often the appliance polls the simulator (default 10)' },
     { name: 'log-level', value: 'LEVEL', help: 'debug, info, warn, error (default info)' },
@@ -80,16 +83,22 @@ export const demoCommand: Command = {
     if (dhcp.port === 0) dhcp.port = await findFreeUdpPort(dhcp.host);
     const dir = mkdtempSync(join(tmpdir(), 'coresmd-demo-'));
     const configFile = join(dir, 'coredhcp.yaml');
-    writeFileSync(configFile, demoConfig({ smdUrl: sim.url, dhcpListen: `${dhcp.host}:${dhcp.port}`, refreshS, leaseFile: join(dir, 'bootloop.leases') }));
+    const httpPort = await findFreeTcpPort('127.0.0.1');
+    writeFileSync(configFile, demoConfig({ smdUrl: sim.url, dhcpListen: `${dhcp.host}:${dhcp.port}`, refreshS, leaseFile: join(dir, 'bootloop.leases'), httpPort }));
     // The demo goes through the same loader and wiring as `coresmd dhcp -c FILE`.
     const cfg = readCoredhcpConfigFile(configFile);
     const coresmd = firstCoresmdConfig(cfg)!;
     const inventory = inventoryFromConfig(coresmd, { clock: systemClock, logger, env: {} });
     await inventory.start();
     let v4;
+    let boot;
     try {
-      v4 = await startDhcp4(cfg.server4!, { inventory, clock: systemClock, logger });
+      // TFTP on an unprivileged loopback port (the config's tftp_port is 69); the files are
+      // firmware/ipxe/bin (tftp_dir does not exist) plus the built-in scripts.
+      boot = await startBootServers(coresmd, { host: '127.0.0.1', tftpPort: Number(flag(args, 'tftp-port') ?? '1069'), logger, clock: systemClock });
+      v4 = await startDhcp4(cfg.server4!, { inventory, clock: systemClock, logger, httpBootBase: boot.httpBootBase });
     } catch (e) {
+      await boot?.close();
       io.err(`coresmd demo: cannot start DHCPv4 on ${dhcp.host}:${dhcp.port}: ${(e as Error).message}\n(use --dhcp-listen 127.0.0.1:PORT)\n`);
       await inventory.stop();
       await sim.close();
@@ -104,6 +113,8 @@ export const demoCommand: Command = {
         `  smd-sim     ${sim.url}  (${file})`,
         `  inventory   ${snap === undefined ? 'empty' : `${snap.stats.interfaces} interfaces, ${snap.stats.components} components`}, polled every ${refreshS}s`,
         `  dhcp4       ${dhcpAt}  (loopback mode: replies go back to the sender)`,
+        `  tftp        ${boot.tftpEndpoints.join(' ')}  (firmware/ipxe/bin and the built-in scripts)`,
+        `  http boot   ${boot.httpUrl ?? 'off'}`,
         `  config      ${configFile}`,
         '',
         'Try:',
@@ -112,6 +123,8 @@ export const demoCommand: Command = {
         `  bin/coresmd explain -c ${configFile} --mac 52:54:00:be:ef:01 --user-class iPXE`,
         `  bin/coresmd explain -c ${configFile} --mac 02:00:00:00:00:01 --arch 0     # unknown: bootloop`,
         `  curl -s ${sim.url}/hsm/v2/State/Components`,
+        `  curl -s ${boot.httpUrl ?? ''}/default                      # the built-in reboot script`,
+        `  tftp 127.0.0.1 ${boot.tftpEndpoints[0]?.split(':').at(-1) ?? ''} -c get default /dev/stdout`,
         '',
         'Ctrl-C stops everything.',
         '',
@@ -119,6 +132,7 @@ export const demoCommand: Command = {
     );
     await stopped;
     await v4.close();
+    await boot.close();
     await inventory.stop();
     await sim.close();
     rmSync(dir, { recursive: true, force: true });

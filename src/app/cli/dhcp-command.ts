@@ -7,6 +7,7 @@ import { createLogger, parseLogLevel } from '../log.ts';
 import { untilStopSignal } from '../signals.ts';
 import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventory.ts';
 import { startDhcp4 } from '../dhcp/run-dhcp4.ts';
+import { startBootServers } from '../dhcp/boot-servers.ts';
 import { systemClock } from '../../seams/clock.ts';
 
 /** The plugins `coresmd dhcp` knows, in the order `--plugins` lists them. */
@@ -57,8 +58,17 @@ export const dhcpCommand: Command = {
     await inventory?.start();
     const closers: (() => Promise<void>)[] = [];
     try {
+      // TFTP (and HTTP boot) start with the coresmd plugin, as in the original (spec §2.2).
+      const boot = coresmd === undefined ? undefined : await startBootServers(coresmd, { host: '0.0.0.0', logger, clock: systemClock });
+      if (boot !== undefined) closers.push(boot.close);
       if (cfg.server4 !== undefined) {
-        const v4 = await startDhcp4(cfg.server4, { inventory, clock: systemClock, logger, rawSocket: flag(args, 'no-raw-socket') === undefined ? 'auto' : 'off' });
+        const v4 = await startDhcp4(cfg.server4, {
+          inventory,
+          clock: systemClock,
+          logger,
+          rawSocket: flag(args, 'no-raw-socket') === undefined ? 'auto' : 'off',
+          httpBootBase: boot?.httpBootBase,
+        });
         closers.push(v4.close);
         const eps = v4.transport.endpoints.map((e) => `${e.address}:${e.port}`).join(' ');
         logger.info('DHCPv4 listening', { mode: v4.transport.mode, interfaces: v4.transport.interfaces.join(',') || '-', endpoints: eps });

@@ -9,7 +9,7 @@
 // - An empty ca_cert means "use the system trust store" (PR #5's fix, lost in v0.6.3 where an
 //   unset ca_cert aborts start-up, spec §2.2).
 // - Quotes are trimmed from URLs too (the original trims them only from path-like keys).
-// - New keys: cache_file, svc_token_file / svc_token_env, svc_timeout.
+// - New keys: cache_file, svc_token_file / svc_token_env, svc_timeout, http_port (HTTP boot).
 import type { Cidr } from '../../wire/addr.ts';
 import { RuleError } from '../../dhcp/service/rules/errors.ts';
 import { parseRule } from '../../dhcp/service/rules/parse-rule.ts';
@@ -46,6 +46,8 @@ export interface CoresmdConfig {
   readonly cacheFile: string | undefined;
   readonly svcToken: SvcToken | undefined;
   readonly svcTimeoutMs: number;
+  /** The built-in HTTP boot server's port (the TFTP files over HTTP); undefined: not started. */
+  readonly httpPort: number | undefined;
 }
 
 /** What parsing found, before defaults; `at` holds the position of each key's last token. */
@@ -65,6 +67,7 @@ export interface CoresmdArgs {
   svcTokenFile?: string;
   svcTokenEnv?: string;
   svcTimeoutMs?: number;
+  httpPort?: number;
   at?: Record<string, ConfigPos>;
 }
 
@@ -97,6 +100,7 @@ export const CORESMD_KEYS: ArgKeySpec = {
     'svc_token_file',
     'svc_token_env',
     'svc_timeout',
+    'http_port',
   ],
   repeatable: new Set(['rule', 'bmc_pattern', 'node_pattern']),
 };
@@ -154,10 +158,12 @@ export function parseCoresmdArgs(tokens: readonly ArgToken[], ctx: PluginContext
         if (dir !== '') out.tftpDir = dir; // empty: the default, as the original (validate warns)
         break;
       }
-      case 'tftp_port': {
+      case 'tftp_port':
+      case 'http_port': {
         const port = /^[+-]?[0-9]+$/.test(v) ? Number(v) : NaN;
         if (!Number.isInteger(port) || port < 1 || port > 65535) bad(arg, `invalid port '${v}', must be an integer between 1 and 65535`);
-        else out.tftpPort = port;
+        else if (arg.key === 'tftp_port') out.tftpPort = port;
+        else out.httpPort = port;
         break;
       }
       case 'domain': {
@@ -296,6 +302,7 @@ export function validateCoresmdConfig(args: CoresmdArgs, ctx: PluginContext): Co
     cacheFile: args.cacheFile,
     svcToken,
     svcTimeoutMs: args.svcTimeoutMs ?? CORESMD_DEFAULTS.svcTimeoutMs,
+    httpPort: args.httpPort,
   });
 }
 
@@ -328,6 +335,7 @@ export function formatCoresmdConfig(cfg: CoresmdConfig): string {
     ` cache_valid=${formatGoDuration(cfg.cacheValidMs)} lease_time=${formatGoDuration(cfg.leaseTimeMs)}` +
     ` single_port=${cfg.singlePort} tftp_dir=${cfg.tftpDir} tftp_port=${cfg.tftpPort} domain=${cfg.domain}` +
     ` rule_log=${cfg.ruleLog} svc_timeout=${formatGoDuration(cfg.svcTimeoutMs)}`;
+  if (cfg.httpPort !== undefined) s += ` http_port=${cfg.httpPort}`;
   if (cfg.cacheFile !== undefined) s += ` cache_file=${cfg.cacheFile}`;
   if (cfg.svcToken?.kind === 'file') s += ` svc_token_file=${cfg.svcToken.path}`;
   if (cfg.svcToken?.kind === 'env') s += ` svc_token_env=${cfg.svcToken.name}`;

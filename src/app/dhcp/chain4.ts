@@ -4,7 +4,7 @@
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
 import type { Inventory } from '../../smd/inventory.ts';
-import { createBootPolicy } from '../../boot/policy.ts';
+import { createBootPolicy, type BootPolicy } from '../../boot/policy.ts';
 import type { Dhcp4Handler } from '../../dhcp/service/chain.ts';
 import type { Dhcp4ClientInfo } from '../../dhcp/service/client-info.ts';
 import { createCoresmdHandler } from '../../dhcp/service/handlers/coresmd.ts';
@@ -26,8 +26,8 @@ export interface Chain4Deps {
   readonly inventory: Inventory | undefined;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Base URL of the built-in HTTP boot server, when it runs. */
-  readonly httpBootBase?: string;
+  /** Base URL of the built-in HTTP boot server for our address on an interface, when it runs. */
+  readonly httpBootBase?: ((serverAddress: number) => string) | undefined;
   /** Opens bootloop's lease file elsewhere (a copy, for `explain`'s dry run). */
   readonly leaseFileFor?: (configured: string) => string;
 }
@@ -42,13 +42,19 @@ export interface Chain4 {
 /** Option 51 carries whole seconds; durations are truncated as the original does (spec §10.13). */
 const seconds = (ms: number) => Math.max(1, Math.min(0xffffffff, Math.floor(ms / 1000)));
 
-function bootFileFor(coresmd: CoresmdConfig | undefined, httpBootBase: string | undefined) {
-  const policy = createBootPolicy({
-    ipxeBaseUri: coresmd?.ipxeBaseUri ?? 'http://invalid.invalid',
-    ...(httpBootBase === undefined ? {} : { httpBootBase }),
-  });
-  return (info: Dhcp4ClientInfo): BootloopBootFile | undefined => {
-    const choice = policy({ arch: info.arch, isIpxe: false, isHttpClient: info.isHttpClient, mac: info.mac });
+function bootFileFor(coresmd: CoresmdConfig | undefined, httpBootBase: ((serverAddress: number) => string) | undefined) {
+  const ipxeBaseUri = coresmd?.ipxeBaseUri ?? 'http://invalid.invalid';
+  const policies = new Map<number, BootPolicy>();
+  const policyFor = (server: number): BootPolicy => {
+    let p = policies.get(server);
+    if (p === undefined) {
+      p = createBootPolicy(httpBootBase === undefined ? { ipxeBaseUri } : { ipxeBaseUri, httpBootBase: httpBootBase(server) });
+      policies.set(server, p);
+    }
+    return p;
+  };
+  return (info: Dhcp4ClientInfo, serverAddress: number): BootloopBootFile | undefined => {
+    const choice = policyFor(serverAddress)({ arch: info.arch, isIpxe: false, isHttpClient: info.isHttpClient, mac: info.mac });
     if (choice.kind === 'tftp') return { option67: choice.file, fileField: choice.file };
     if (choice.kind === 'http') return { option67: choice.url, vendorClass: 'HTTPClient' };
     return undefined;

@@ -31,7 +31,7 @@ export interface RunningDhcp4 {
 
 export async function startDhcp4(
   section: ServerSection,
-  deps: { inventory: Inventory | undefined; clock: Clock; logger: Logger; rawSocket?: 'auto' | 'off'; httpBootBase?: string },
+  deps: { inventory: Inventory | undefined; clock: Clock; logger: Logger; rawSocket?: 'auto' | 'off'; httpBootBase?: ((serverAddress: number) => string) | undefined },
 ): Promise<RunningDhcp4> {
   const chain = await buildChain4(section, deps);
   const server = new Dhcp4Server({

@@ -91,10 +91,10 @@ describe('smd-sim and inventory commands', async () => {
 });
 
 describe('demo command', () => {
-  test('starts the simulator, the inventory and DHCPv4 on loopback, answers a DISCOVER, and stops on SIGINT', async () => {
+  test('starts the simulator, the inventory, DHCPv4, TFTP and HTTP boot on loopback, answers a DISCOVER, and stops on SIGINT', async () => {
     const { child, match } = await startProcess(
-      ['demo', '--smd-listen', '127.0.0.1:0', '--dhcp-listen', '127.0.0.1:0'],
-      /inventory\s+(\d+) interfaces, (\d+) components[\s\S]*dhcp4\s+127\.0\.0\.1:(\d+)/,
+      ['demo', '--smd-listen', '127.0.0.1:0', '--dhcp-listen', '127.0.0.1:0', '--tftp-port', '0'],
+      /inventory\s+(\d+) interfaces, (\d+) components[\s\S]*dhcp4\s+127\.0\.0\.1:(\d+)[\s\S]*http boot\s+(http:\S+)/,
     );
     children.push(child);
     assert.equal(match[1], '13');
@@ -108,6 +108,8 @@ describe('demo command', () => {
     assert.equal(r.yiaddr, ip('172.16.0.2'));
     assert.equal(new TextDecoder().decode(r.opt(12)), 'nid002.openchami.cluster');
     assert.equal(new TextDecoder().decode(r.opt(67)), 'ipxe-x86_64.efi');
+    const script = await fetch(`${match[4]}/default`);
+    assert.equal(await script.text(), '#!ipxe\nreboot\n');
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);

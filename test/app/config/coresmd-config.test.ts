@@ -70,6 +70,16 @@ describe('coresmd configuration (spec §3.7 N)', () => {
     });
   }
 
+  test('http_port turns the HTTP boot server on and shows in the effective config', () => {
+    const cfg = loadCoresmdConfig(toks(...REQUIRED, 'http_port=8080'), ctxFor());
+    assert.equal(cfg?.httpPort, 8080);
+    assert.match(formatCoresmdConfig(cfg!), / http_port=8080/);
+    assert.equal(loadCoresmdConfig(toks(...REQUIRED), ctxFor())?.httpPort, undefined);
+    const ctx = ctxFor();
+    loadCoresmdConfig(toks(...REQUIRED, 'http_port=0'), ctx);
+    assert.deepEqual(ctx.diag.errors.map((e) => e.key), ['http_port']);
+  });
+
   test('ca_cert is only worth a warning for an https SMD', () => {
     for (const [svc, warned] of [['https://svc', true], ['http://svc', false], ['file:///srv/inventory.json', false]] as const) {
       const ctx = ctxFor();
@@ -138,6 +148,7 @@ describe('coresmd configuration (spec §3.7 N)', () => {
       cacheFile: undefined,
       svcToken: undefined,
       svcTimeoutMs: 10_000,
+      httpPort: undefined,
     };
     const s = formatCoresmdConfig(cfg);
     for (const part of [

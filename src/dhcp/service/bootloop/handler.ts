@@ -27,8 +27,11 @@ export interface BootloopHandlerOptions {
   readonly leases: BootloopLeases;
   /** Option 67 for iPXE clients; `default` is the built-in reboot script (spec §7.5). */
   readonly scriptPath: string;
-  /** The iPXE binary for a firmware client, or undefined when its architecture has none. */
-  readonly bootFile: (info: Dhcp4ClientInfo) => BootloopBootFile | undefined;
+  /**
+   * The iPXE binary for a firmware client (given our address on its interface, for HTTP boot
+   * URLs), or undefined when its architecture has none.
+   */
+  readonly bootFile: (info: Dhcp4ClientInfo, serverAddress: number) => BootloopBootFile | undefined;
   readonly logger: Logger;
 }
 
@@ -52,7 +55,7 @@ export function createBootloopHandler(options: BootloopHandlerOptions): Bootloop
       draft.options.set(Dhcp4Opt.BootfileName, encoder.encode(scriptPath));
       return;
     }
-    const boot = bootFile(req.info);
+    const boot = bootFile(req.info, draft.siaddr);
     if (boot === undefined) {
       log.debug('no iPXE binary for this client architecture', { mac: req.info.mac, arch: req.info.arch });
       return;
