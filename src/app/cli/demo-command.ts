@@ -13,12 +13,30 @@ import { readCoredhcpConfigFile } from '../config/coredhcp-config.ts';
 import { startDhcp4 } from '../dhcp/run-dhcp4.ts';
 import { findFreeTcpPort, findFreeUdpPort } from '../../net/free-port.ts';
 import { startBootServers } from '../dhcp/boot-servers.ts';
+import { readCorefile } from '../dns/corefile-config.ts';
+import { startDns } from '../dns/start-dns.ts';
 import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventory.ts';
 import { startSmdSim } from '../smd-sim/server.ts';
 import { systemClock } from '../../seams/clock.ts';
 import { parseInventoryDocument } from '../../smd/inventory-document.ts';
 
 const exampleInventory = fileURLToPath(new URL('../../../examples/inventory.json', import.meta.url));
+
+/** The demo's Corefile: the OpenCHAMI tutorial's shape on loopback. */
+function demoCorefile(o: { smdUrl: string; port: number; refreshS: number }): string {
+  return `# Written by \`coresmd demo\`.
+.:${o.port} {
+    bind 127.0.0.1
+    coresmd {
+        smd_url ${o.smdUrl}
+        cache_duration ${o.refreshS}s
+        zone openchami.cluster {
+            nodes nid{03d}
+        }
+    }
+}
+`;
+}
 
 /** The demo's coredhcp config: the original's example chain, pointed at the simulator. */
 function demoConfig(o: { smdUrl: string; dhcpListen: string; refreshS: number; leaseFile: string; httpPort: number }): string {
@@ -55,6 +73,7 @@ export const demoCommand: Command = {
     { name: 'smd-listen', value: 'ADDR:PORT', help: 'where the SMD simulator listens (default 127.0.0.1:27779)' },
     { name: 'inventory', value: 'FILE', help: `inventory for the simulator (default examples/inventory.json)` },
     { name: 'tftp-port', value: 'PORT', help: 'TFTP port on 127.0.0.1 (default 1069)' },
+    { name: 'dns-port', value: 'PORT', help: 'DNS port on 127.0.0.1 (default 1053)' },
     { name: 'dhcp-listen', value: 'ADDR:PORT', help: 'where DHCPv4 listens (default 127.0.0.1:1067; loopback mode)' },
     { name: 'refresh', value: 'SECONDS', help: 'how often the appliance polls the simulator (default 10)' },
     { name: 'log-level', value: 'LEVEL', help: 'debug, info, warn, error (default info)' },
@@ -92,12 +111,20 @@ export const demoCommand: Command = {
     await inventory.start();
     let v4;
     let boot;
+    let dns;
     try {
       // TFTP on an unprivileged loopback port (the config's tftp_port is 69); the files are
       // firmware/ipxe/bin (tftp_dir does not exist) plus the built-in scripts.
       boot = await startBootServers(coresmd, { host: '127.0.0.1', tftpPort: Number(flag(args, 'tftp-port') ?? '1069'), logger, clock: systemClock });
       v4 = await startDhcp4(cfg.server4!, { inventory, clock: systemClock, logger, httpBootBase: boot.httpBootBase });
+      // DNS shares the one inventory (the original runs a second process with its own cache).
+      const dnsPort = Number(flag(args, 'dns-port') ?? '1053');
+      const corefile = join(dir, 'Corefile');
+      writeFileSync(corefile, demoCorefile({ smdUrl: sim.url, port: dnsPort === 0 ? await findFreeUdpPort('127.0.0.1') : dnsPort, refreshS }));
+      dns = await startDns({ config: readCorefile(corefile, { env: {} }), inventory, logger, clock: systemClock });
     } catch (e) {
+      await dns?.close();
+      await v4?.close();
       await boot?.close();
       io.err(`coresmd demo: cannot start DHCPv4 on ${dhcp.host}:${dhcp.port}: ${(e as Error).message}\n(use --dhcp-listen 127.0.0.1:PORT)\n`);
       await inventory.stop();
@@ -115,6 +142,7 @@ export const demoCommand: Command = {
         `  dhcp4       ${dhcpAt}  (loopback mode: replies go back to the sender)`,
         `  tftp        ${boot.tftpEndpoints.join(' ')}  (firmware/ipxe/bin and the built-in scripts)`,
         `  http boot   ${boot.httpUrl ?? 'off'}`,
+        `  dns         ${dns.listeners.map((l) => `${l.address}:${l.port}/${l.proto}`).join(' ')}  (zone openchami.cluster)`,
         `  config      ${configFile}`,
         '',
         'Try:',
@@ -122,6 +150,8 @@ export const demoCommand: Command = {
         `  bin/coresmd explain -c ${configFile} --mac 52:54:00:be:ef:01 --arch 7`,
         `  bin/coresmd explain -c ${configFile} --mac 52:54:00:be:ef:01 --user-class iPXE`,
         `  bin/coresmd explain -c ${configFile} --mac 02:00:00:00:00:01 --arch 0     # unknown: bootloop`,
+        `  dig @127.0.0.1 -p ${dns.listeners[0]?.port ?? ''} nid001.openchami.cluster A`,
+        `  dig @127.0.0.1 -p ${dns.listeners[0]?.port ?? ''} -x 172.16.0.5`,
         `  curl -s ${sim.url}/hsm/v2/State/Components`,
         `  curl -s ${boot.httpUrl ?? ''}/default                      # the built-in reboot script`,
         `  tftp 127.0.0.1 ${boot.tftpEndpoints[0]?.split(':').at(-1) ?? ''} -c get default /dev/stdout`,
@@ -131,6 +161,7 @@ export const demoCommand: Command = {
       ].join('\n'),
     );
     await stopped;
+    await dns.close();
     await v4.close();
     await boot.close();
     await inventory.stop();

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import dgram from 'node:dgram';
+import { Resolver } from 'node:dns/promises';
 import { main } from '../../../src/app/main.ts';
 import { ip, reply, request } from '../../dhcp/service/support.ts';
 import type { CliIo } from '../../../src/app/cli/command.ts';
@@ -91,10 +92,10 @@ describe('smd-sim and inventory commands', async () => {
 });
 
 describe('demo command', () => {
-  test('starts the simulator, the inventory, DHCPv4, TFTP and HTTP boot on loopback, answers a DISCOVER, and stops on SIGINT', async () => {
+  test('starts the simulator, the inventory, DHCPv4, TFTP, HTTP boot and DNS on loopback, answers a DISCOVER, and stops on SIGINT', async () => {
     const { child, match } = await startProcess(
-      ['demo', '--smd-listen', '127.0.0.1:0', '--dhcp-listen', '127.0.0.1:0', '--tftp-port', '0'],
-      /inventory\s+(\d+) interfaces, (\d+) components[\s\S]*dhcp4\s+127\.0\.0\.1:(\d+)[\s\S]*http boot\s+(http:\S+)/,
+      ['demo', '--smd-listen', '127.0.0.1:0', '--dhcp-listen', '127.0.0.1:0', '--tftp-port', '0', '--dns-port', '0'],
+      /inventory\s+(\d+) interfaces, (\d+) components[\s\S]*dhcp4\s+127\.0\.0\.1:(\d+)[\s\S]*http boot\s+(http:\S+)[\s\S]*dns\s+127\.0\.0\.1:(\d+)/,
     );
     children.push(child);
     assert.equal(match[1], '13');
@@ -110,6 +111,9 @@ describe('demo command', () => {
     assert.equal(new TextDecoder().decode(r.opt(67)), 'ipxe-x86_64.efi');
     const script = await fetch(`${match[4]}/default`);
     assert.equal(await script.text(), '#!ipxe\nreboot\n');
+    const resolver = new Resolver();
+    resolver.setServers([`127.0.0.1:${match[5]}`]);
+    assert.deepEqual(await resolver.resolve4('nid002.openchami.cluster'), ['172.16.0.2']);
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     assert.equal(code, 0);
