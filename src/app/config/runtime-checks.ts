@@ -70,7 +70,7 @@ export function checkRuntime(cfg: CoredhcpConfig, { env }: RuntimeEnv): RuntimeF
           const why = readable(new URL(c.svcBaseUri).pathname);
           if (why !== undefined) finding('error', `svc_base_uri ${c.svcBaseUri} ${why}`);
         }
-        if (!isDir(c.tftpDir)) finding('warning', `tftp_dir ${c.tftpDir} is not a directory; only the built-in scripts can be served`);
+        if (!isDir(c.tftpDir)) finding('warning', `tftp_dir ${c.tftpDir} is not a directory; TFTP and HTTP boot serve firmware/ipxe/bin and the built-in scripts instead`);
       } else if (p.name === 'bootloop') {
         const why = writableDir(dirname(p.config.leaseFile));
         if (why !== undefined) finding('error', `lease_file directory ${dirname(p.config.leaseFile)} ${why}`);

@@ -9,7 +9,7 @@
 // REQUEST is NAKed with a proper NAK; leases of MACs that appear in SMD are released.
 import { formatIPv4 } from '../../../wire/addr.ts';
 import type { Logger } from '../../../seams/logger.ts';
-import { Dhcp4MessageType, Dhcp4Opt } from '../../v4/constants.ts';
+import { Dhcp4MessageType, Dhcp4Opt, IpxeOpt } from '../../v4/constants.ts';
 import type { Dhcp4Handler, Dhcp4Request, Dhcp4Verdict } from '../chain.ts';
 import type { Dhcp4ClientInfo } from '../client-info.ts';
 import type { Dhcp4Draft } from '../draft.ts';
@@ -53,6 +53,8 @@ export function createBootloopHandler(options: BootloopHandlerOptions): Bootloop
     draft.options.set(Dhcp4Opt.RootPath, encoder.encode(formatIPv4(draft.siaddr)));
     if (req.info.isIpxe) {
       draft.options.set(Dhcp4Opt.BootfileName, encoder.encode(scriptPath));
+      // No ProxyDHCP here: iPXE skips its ~3 s wait for ProxyDHCP offers (dhcp.h DHCP_EB_NO_PXEDHCP).
+      draft.options.set(Dhcp4Opt.Ipxe, Uint8Array.of(IpxeOpt.NoPxeDhcp, 1, 1));
       return;
     }
     const boot = bootFile(req.info, draft.siaddr);

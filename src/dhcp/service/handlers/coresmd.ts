@@ -19,7 +19,7 @@ import { EncodeError } from '../../../wire/errors.ts';
 import type { Logger, LogFields } from '../../../seams/logger.ts';
 import { createBootPolicy, type BootPolicy } from '../../../boot/policy.ts';
 import type { Snapshot, InterfaceRecord } from '../../../smd/snapshot.ts';
-import { Dhcp4ClientArch, Dhcp4HType, Dhcp4MessageType, Dhcp4Opt, messageTypeName } from '../../v4/constants.ts';
+import { Dhcp4ClientArch, Dhcp4HType, Dhcp4MessageType, Dhcp4Opt, IpxeOpt, messageTypeName } from '../../v4/constants.ts';
 import { ipv4, ipv4List, text } from '../../v4/option-values.ts';
 import type { Dhcp4Handler, Dhcp4Request, Dhcp4Verdict } from '../chain.ts';
 import type { Dhcp4ClientInfo } from '../client-info.ts';
@@ -50,6 +50,9 @@ export interface CoresmdHandlerOptions {
   readonly subnets: readonly Cidr[];
   readonly logger: Logger;
 }
+
+/** Option 175 with sub-option no-pxedhcp = 1. */
+export const IPXE_NO_PXEDHCP = Uint8Array.of(IpxeOpt.NoPxeDhcp, 1, 1);
 
 /** What was handed out, for the assignment log. */
 interface Assignment {
@@ -175,6 +178,9 @@ class CoresmdHandler implements Dhcp4Handler {
     switch (boot.kind) {
       case 'script':
         draft.options.set(Dhcp4Opt.BootfileName, text(boot.url));
+        // We are the only DHCP server for this client: iPXE may skip its ~3 s wait for
+        // ProxyDHCP offers (iPXE dhcp.h DHCP_EB_NO_PXEDHCP; found in the VM boot test).
+        draft.options.set(Dhcp4Opt.Ipxe, IPXE_NO_PXEDHCP);
         bootText = boot.url;
         break;
       case 'tftp':

@@ -76,6 +76,7 @@ describe('bootloop plugin', () => {
     );
     assert.equal(type, T.Ack);
     assert.equal(text(r.opt(Dhcp4Opt.BootfileName)), 'default');
+    assert.deepEqual(r.opt(Dhcp4Opt.Ipxe), Uint8Array.of(0xb0, 1, 1));
   });
 
   test('distinct MACs get distinct addresses, and the same MAC keeps its address', async (t) => {

@@ -276,6 +276,13 @@ describe('coresmd: root path and boot file', () => {
     assert.equal(textOf(runOne(h, info).draft.options.get(OPT.BootfileName)), SCRIPT('52:54:00:be:ef:02'));
   });
 
+  test('iPXE is told not to wait for ProxyDHCP offers (option 175, no-pxedhcp), firmware is not', () => {
+    const { h } = coresmd();
+    const ipxe = runOne(h, fixtureInfo('ipxe-1.0.0-git20190125-discover.hex', '52:54:00:be:ef:02')).draft;
+    assert.deepEqual(ipxe.options.get(OPT.Ipxe), Uint8Array.of(0xb0, 1, 1));
+    assert.equal(runOne(h, pxe(7)).draft.options.get(OPT.Ipxe), undefined);
+  });
+
   test('a base URI that cannot go in option 67 is refused at start-up', () => {
     assert.throws(() => coresmd({ ipxeBaseUri: 'http://bß.example' }));
   });
