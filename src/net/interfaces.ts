@@ -6,10 +6,15 @@
 // with a label (`ip addr add … label eth0:1`) is listed under the label; SO_BINDTODEVICE needs
 // the device, so labels fold into their device here.
 //
+// libuv leaves out interfaces that are not both UP and RUNNING, so a provisioning NIC without
+// carrier at boot (or a bridge whose ports are idle taps) would be missing; the addresses are
+// therefore read with `ip -j -4 addr` (iproute2) when it is there, getifaddrs otherwise.
+//
 // The snapshot is taken once at start: an interface that appears or gets its first IPv4
 // address later is not served until restart (no netlink in Node).
 
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { formatIPv4, parseIPv4, maskToPrefix, prefixToMask } from '../wire/addr.ts';
 
@@ -45,8 +50,45 @@ export interface InterfaceSource {
   readSysNet(name: string, attr: 'mtu' | 'flags'): string | undefined;
 }
 
+/** `ip -j -4 addr show` output → the shape of os.networkInterfaces(); undefined if unusable. */
+export function parseIpAddrJson(text: string): NodeJS.Dict<os.NetworkInterfaceInfo[]> | undefined {
+  let links: unknown;
+  try {
+    links = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(links)) return undefined;
+  const out: NodeJS.Dict<os.NetworkInterfaceInfo[]> = {};
+  for (const link of links as { ifname?: unknown; flags?: unknown; address?: unknown; addr_info?: unknown }[]) {
+    if (typeof link.ifname !== 'string' || !Array.isArray(link.addr_info)) continue;
+    const loopback = Array.isArray(link.flags) && link.flags.includes('LOOPBACK');
+    for (const a of link.addr_info as { family?: unknown; local?: unknown; prefixlen?: unknown; label?: unknown }[]) {
+      if (a.family !== 'inet' || typeof a.local !== 'string' || typeof a.prefixlen !== 'number') continue;
+      const label = typeof a.label === 'string' ? a.label : link.ifname;
+      (out[label] ??= []).push({
+        address: a.local,
+        netmask: formatIPv4(prefixToMask(a.prefixlen)),
+        family: 'IPv4',
+        mac: typeof link.address === 'string' ? link.address : '00:00:00:00:00:00',
+        internal: loopback,
+        cidr: `${a.local}/${a.prefixlen}`,
+      });
+    }
+  }
+  return out;
+}
+
+function iproute2Interfaces(): NodeJS.Dict<os.NetworkInterfaceInfo[]> | undefined {
+  try {
+    return parseIpAddrJson(execFileSync('ip', ['-j', '-4', 'addr', 'show'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    return undefined;
+  }
+}
+
 export const systemInterfaceSource: InterfaceSource = {
-  networkInterfaces: () => os.networkInterfaces(),
+  networkInterfaces: () => iproute2Interfaces() ?? os.networkInterfaces(),
   readSysNet(name, attr) {
     // Names come from getifaddrs, never from a packet; still refuse anything path-like.
     if (!/^[^/\0]{1,15}$/.test(name) || name === '.' || name === '..') return undefined;

@@ -5,6 +5,7 @@ import {
   directedBroadcast,
   isLoopbackAddress,
   readIpv4Interfaces,
+  parseIpAddrJson,
   selectInterfaces,
   type InterfaceSource,
   type Ipv4Interface,
@@ -116,5 +117,32 @@ describe('selectInterfaces', () => {
   test('no up, non-loopback interface is an error for the default target', () => {
     const r = selectInterfaces([all[0]!, all[3]!], { address: 0 });
     assert.deepEqual(r, { ok: false, error: 'no IPv4 interface other than loopback is up' });
+  });
+});
+
+describe('parseIpAddrJson (interfaces without carrier are listed too)', () => {
+  test('turns ip -j -4 addr output into interface entries, labels and loopback included', () => {
+    const text = JSON.stringify([
+      { ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], address: '00:00:00:00:00:00', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, label: 'lo' }] },
+      { ifname: 'br0', flags: ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP'], address: '02:00:00:00:00:01', addr_info: [{ family: 'inet', local: '172.16.0.253', prefixlen: 24, label: 'br0' }, { family: 'inet', local: '10.9.0.1', prefixlen: 16, label: 'br0:1' }] },
+      { ifname: 'eth9', flags: ['UP'], addr_info: [] },
+    ]);
+    const dict = parseIpAddrJson(text)!;
+    assert.deepEqual(Object.keys(dict), ['lo', 'br0', 'br0:1']);
+    assert.equal(dict['br0']?.[0]?.netmask, '255.255.255.0');
+    assert.equal(dict['lo']?.[0]?.internal, true);
+    const ifaces = readIpv4Interfaces({ networkInterfaces: () => dict, readSysNet: () => undefined });
+    assert.deepEqual(
+      ifaces.map((i) => [i.name, i.addresses.map((a) => a.prefix)]),
+      [
+        ['lo', [8]],
+        ['br0', [24, 16]],
+      ],
+    );
+  });
+
+  test('anything that is not ip -j output is refused', () => {
+    assert.equal(parseIpAddrJson('not json'), undefined);
+    assert.equal(parseIpAddrJson('{}'), undefined);
   });
 });
