@@ -8,10 +8,11 @@ import { dhcpCommand } from './cli/dhcp-command.ts';
 import { dnsCommand } from './cli/dns-command.ts';
 import { explainCommand } from './cli/explain-command.ts';
 import { inventoryCommand } from './cli/inventory-command.ts';
+import { serveCommand } from './cli/serve-command.ts';
 import { smdSimCommand } from './cli/smd-sim-command.ts';
 import { tftpCommand } from './cli/tftp-command.ts';
 
-const commands: readonly Command[] = [dhcpCommand, dnsCommand, tftpCommand, explainCommand, checkCommand, inventoryCommand, smdSimCommand, demoCommand];
+const commands: readonly Command[] = [serveCommand, dhcpCommand, dnsCommand, tftpCommand, explainCommand, checkCommand, inventoryCommand, smdSimCommand, demoCommand];
 
 /** The original binaries' names: a link named `coredhcp` behaves as `coresmd dhcp`. */
 const aliasCommands: Readonly<Record<string, string>> = { coredhcp: 'dhcp', coredns: 'dns' };

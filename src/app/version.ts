@@ -1,6 +1,5 @@
-// The version printed by `coresmd --version` and sent as the SMD User-Agent.
-import { readFileSync } from 'node:fs';
+// The version printed by `coresmd --version` and sent as the SMD User-Agent: package.json's,
+// read from the checkout or built into the bundles (runtime-paths.ts).
+import { packageVersion } from './runtime-paths.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-
-export const appVersion: string = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+export const appVersion: string = packageVersion();

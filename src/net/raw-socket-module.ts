@@ -44,11 +44,28 @@ export interface RawSocketModule {
 
 export type RawSocketLoad = { readonly ok: true; readonly module: RawSocketModule } | { readonly ok: false; readonly reason: string };
 
+export type ModuleRequire = (specifier: string) => unknown;
+
+const nodeRequire: ModuleRequire = (specifier) => createRequire(import.meta.url)(specifier);
+let requireModule: ModuleRequire = nodeRequire;
+
+/**
+ * Replaces how loadRawSocket loads its module (Node's require, relative to this file, by default)
+ * and returns the one it replaces. The single executable dist/coresmd has no node_modules: its
+ * entry (src/app/sea-main.ts) hands in the raw-socket bundled into it, whose addon is extracted
+ * from the executable to a private temporary file and opened with process.dlopen.
+ */
+export function setRawSocketRequire(load: ModuleRequire): ModuleRequire {
+  const previous = requireModule;
+  requireModule = load;
+  return previous;
+}
+
 /** Loads `raw-socket` with require (it is CommonJS); never throws. */
 export function loadRawSocket(specifier = 'raw-socket'): RawSocketLoad {
   let mod: unknown;
   try {
-    mod = createRequire(import.meta.url)(specifier);
+    mod = requireModule(specifier);
   } catch (e) {
     return { ok: false, reason: `${specifier} cannot be loaded: ${(e as Error).message.split('\n')[0]}` };
   }

@@ -74,12 +74,12 @@ describe('coresmd tftp', () => {
     await tftpHpaGet(cli.port, 'undionly.kpxe', join(dir, 'u.kpxe'));
     cli.child.kill('SIGINT');
     assert.equal(await cli.exited, 0);
-    const fallbackNamed = cli.stderr().includes(DEFAULT_TFTP_FALLBACK_ROOT) || /boot file root does not exist/.test(cli.stderr());
+    const fallbackNamed = cli.stderr().includes(String(DEFAULT_TFTP_FALLBACK_ROOT)) || /boot file root does not exist/.test(cli.stderr());
     assert.ok(fallbackNamed, cli.stderr());
   });
 
   test('the default fallback root is firmware/ipxe/bin of the checkout', () => {
-    assert.match(DEFAULT_TFTP_FALLBACK_ROOT, /firmware\/ipxe\/bin$/);
+    assert.match(String(DEFAULT_TFTP_FALLBACK_ROOT), /firmware\/ipxe\/bin$/);
   });
 
   const usage: { name: string; args: string[]; match: RegExp }[] = [

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { loadRawSocket } from '../../src/net/raw-socket-module.ts';
+import { loadRawSocket, setRawSocketRequire } from '../../src/net/raw-socket-module.ts';
 
 function addonBuilt(): boolean {
   try {
@@ -22,6 +22,31 @@ describe('loadRawSocket', () => {
   test('refuses a module that does not look like raw-socket', () => {
     const r = loadRawSocket('node:os');
     assert.deepEqual(r, { ok: false, reason: 'node:os does not look like raw-socket (no createSocket/SocketOption)' });
+  });
+
+  test('loads through the require handed in by setRawSocketRequire (the single executable\'s embedded raw-socket)', () => {
+    const fake = {
+      createSocket: () => assert.fail('not called'),
+      AddressFamily: { IPv4: 1 },
+      Protocol: { UDP: 17 },
+      SocketLevel: { SOL_SOCKET: 1, IPPROTO_IP: 0 },
+      SocketOption: { IP_HDRINCL: 3, SO_BINDTODEVICE: 25, SO_BROADCAST: 6 },
+    };
+    const asked: string[] = [];
+    const previous = setRawSocketRequire((specifier) => {
+      asked.push(specifier);
+      return specifier === 'raw-socket' ? fake : previous(specifier);
+    });
+    try {
+      const r = loadRawSocket();
+      assert.ok(r.ok);
+      assert.equal(r.module, fake);
+      assert.deepEqual(loadRawSocket('node:os'), { ok: false, reason: 'node:os does not look like raw-socket (no createSocket/SocketOption)' });
+      assert.deepEqual(asked, ['raw-socket', 'node:os']);
+    } finally {
+      setRawSocketRequire(previous);
+    }
+    assert.match(loadRawSocket('raw-socket-that-is-not-installed').ok ? '' : 'restored', /restored/);
   });
 
   test('loads the built addon with the Linux options the transport needs', { skip: addonBuilt() ? false : 'raw-socket is not built here' }, () => {

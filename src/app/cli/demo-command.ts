@@ -1,7 +1,6 @@
 // `coresmd demo` (what `npm start` runs): the appliance on its built-in demo, with no root, no
 // SMD and only loopback ports. It starts the SMD simulator with examples/inventory.json and
 // every service that exists so far against it, and prints where each one listens.
-import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,8 @@ import { firstCoresmdConfig, inventoryFromConfig } from '../dhcp/shared-inventor
 import { startSmdSim } from '../smd-sim/server.ts';
 import { systemClock } from '../../seams/clock.ts';
 import { parseInventoryDocument } from '../../smd/inventory-document.ts';
+import { demoInventory } from '../runtime-paths.ts';
 
-const exampleInventory = fileURLToPath(new URL('../../../examples/inventory.json', import.meta.url));
 
 /** The demo's Corefile: the OpenCHAMI tutorial's shape on loopback. */
 function demoCorefile(o: { smdUrl: string; port: number; refreshS: number }): string {
@@ -84,7 +83,7 @@ export const demoCommand: Command = {
     const level = parseLogLevel(flag(args, 'log-level') ?? 'info') ?? 'info';
     const logger = createLogger({ level, format: 'logfmt', sink: { write: (l) => io.err(l) } });
     const { host, port } = parseHostPort(flag(args, 'smd-listen') ?? '127.0.0.1:27779', '127.0.0.1');
-    const file = flag(args, 'inventory') ?? exampleInventory;
+    const file = flag(args, 'inventory');
     const refreshS = Number(flag(args, 'refresh') ?? '10');
     if (!(refreshS > 0)) {
       io.err('coresmd demo: --refresh must be a positive number of seconds\n');
@@ -92,7 +91,8 @@ export const demoCommand: Command = {
     }
     let sim;
     try {
-      sim = await startSmdSim({ inventory: parseInventoryDocument(readFileSync(file, 'utf8'), file), host, port, logger });
+      const source = file === undefined ? demoInventory() : { name: file, text: readFileSync(file, 'utf8') };
+      sim = await startSmdSim({ inventory: parseInventoryDocument(source.text, source.name), host, port, logger });
     } catch (e) {
       io.err(`coresmd demo: cannot start the SMD simulator on ${host}:${port}: ${(e as Error).message}\n(use --smd-listen 127.0.0.1:PORT)\n`);
       return 1;

@@ -4,7 +4,7 @@ import { flag, parseHostPort, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { createLogger, parseLogLevel } from '../log.ts';
 import { untilStopSignal } from '../signals.ts';
-import { DEFAULT_MAX_TRANSFERS, DEFAULT_TFTP_FALLBACK_ROOT, startTftp } from '../tftp/start-tftp.ts';
+import { DEFAULT_MAX_TRANSFERS, DEFAULT_TFTP_FALLBACK_DESCRIPTION, startTftp } from '../tftp/start-tftp.ts';
 import { systemClock } from '../../seams/clock.ts';
 
 function positiveInt(text: string, flagName: string, max: number): number {
@@ -18,7 +18,7 @@ export const tftpCommand: Command = {
   summary: 'run the read-only TFTP server (iPXE binaries, the reboot script) on its own',
   usage: '--root DIR [--listen ADDR:PORT] [--single-port] [--max-transfers N]',
   flags: [
-    { name: 'root', value: 'DIR', help: `directory to serve (coresmd tftp_dir); when missing, ${DEFAULT_TFTP_FALLBACK_ROOT} is served` },
+    { name: 'root', value: 'DIR', help: `directory to serve (coresmd tftp_dir); when missing, ${DEFAULT_TFTP_FALLBACK_DESCRIPTION} is served` },
     { name: 'listen', value: 'ADDR:PORT', help: 'where to listen (default 0.0.0.0:69: every local IPv4 address)' },
     { name: 'single-port', help: 'run every transfer on the listening port (NAT, containers; coresmd single_port)' },
     { name: 'max-transfers', value: 'N', help: `concurrent transfers; requests beyond are dropped until one ends (default ${DEFAULT_MAX_TRANSFERS})` },

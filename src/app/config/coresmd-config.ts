@@ -273,7 +273,7 @@ export function validateCoresmdConfig(args: CoresmdArgs, ctx: PluginContext): Co
   if (args.tftpDir === undefined) warnDefault('tftp_dir', `unset, defaulting to ${CORESMD_DEFAULTS.tftpDir}`, true);
   if (args.domain === undefined) warnDefault('domain', 'unset, not configuring (hostnames get no domain unless a rule sets one)', true);
   if (args.tftpPort !== undefined && args.tftpPort !== 69) {
-    ctx.diag.warn(at('tftp_port'), ConfigErrorCode.Suspicious, 'the iPXE binaries chain to tftp://${root-path}:69/config.ipxe, so a port other than 69 breaks the boot chain unless they are rebuilt (spec §8.3)', 'tftp_port');
+    ctx.diag.warn(at('tftp_port'), ConfigErrorCode.Suspicious, 'iPXE builds that chain tftp://${root-path}:69/config.ipxe (OpenCHAMI\'s, spec §8.3) break with a port other than 69; firmware PXE clients also ask port 69 (the Debian binaries served by default are unaffected)', 'tftp_port');
   }
   if (failed || args.svcBaseUri === undefined || args.ipxeBaseUri === undefined) return undefined;
 

@@ -42,7 +42,8 @@ export interface Chain4 {
 /** Option 51 carries whole seconds; durations are truncated as the original does (spec §10.13). */
 const seconds = (ms: number) => Math.max(1, Math.min(0xffffffff, Math.floor(ms / 1000)));
 
-function bootFileFor(coresmd: CoresmdConfig | undefined, httpBootBase: ((serverAddress: number) => string) | undefined) {
+/** What bootloop tells a firmware client to boot (coresmd's policy, per server address). */
+export function bootFileFor(coresmd: CoresmdConfig | undefined, httpBootBase: ((serverAddress: number) => string) | undefined) {
   const ipxeBaseUri = coresmd?.ipxeBaseUri ?? 'http://invalid.invalid';
   const policies = new Map<number, BootPolicy>();
   const policyFor = (server: number): BootPolicy => {

@@ -1,7 +1,6 @@
 // Starts the TFTP server: file provider, server core and sockets. Used by `coresmd tftp` and by
 // `coresmd dhcp`, which starts it from the coresmd plugin's tftp_dir / tftp_port / single_port
 // as the original does (spec coresmd-dhcp §8.1).
-import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
 import { builtinScripts, fallbackScripts } from '../../boot/builtin-scripts.ts';
@@ -14,9 +13,17 @@ import { isLoopbackAddress, readIpv4Interfaces, type Ipv4Interface } from '../..
 import { parseIPv4 } from '../../wire/addr.ts';
 import { planTftpListeners, mtuOfAddress } from '../../net/tftp-listeners.ts';
 import { startTftpSockets } from '../../net/tftp-transport.ts';
+import { embeddedFirmware, firmwareDirectory } from '../runtime-paths.ts';
 
-/** Where the iPXE binaries are fetched to (firmware/ipxe/README.md): served when tftp_dir does not exist. */
-export const DEFAULT_TFTP_FALLBACK_ROOT = fileURLToPath(new URL('../../../firmware/ipxe/bin', import.meta.url));
+/**
+ * Where the iPXE binaries are fetched to (firmware/ipxe/README.md): served when tftp_dir does not
+ * exist. null in the single executable dist/coresmd, which serves the binaries embedded in it
+ * from memory instead, for any name the root lacks (runtime-paths.ts).
+ */
+export const DEFAULT_TFTP_FALLBACK_ROOT: string | null = firmwareDirectory();
+
+/** What is served when tftp_dir is missing, for help texts. */
+export const DEFAULT_TFTP_FALLBACK_DESCRIPTION: string = DEFAULT_TFTP_FALLBACK_ROOT ?? 'the iPXE binaries built into this executable';
 
 /** Concurrent transfers by default: 256 × (a few send slots + a 64 KiB read chunk for disk files). */
 export const DEFAULT_MAX_TRANSFERS = 256;
@@ -36,7 +43,7 @@ const MIN_SLOT_BYTES = 512 + TFTP_DATA_HEADER_LENGTH;
 export interface StartTftpOptions {
   /** The TFTP root (coresmd `tftp_dir`). */
   readonly root: string;
-  /** Served when `root` does not exist (default firmware/ipxe/bin; null: none). */
+  /** Served when `root` does not exist (default DEFAULT_TFTP_FALLBACK_ROOT, with the embedded firmware of the single executable; null: none). */
   readonly fallbackRoot?: string | null;
   /** `ADDR:PORT` parts; 0.0.0.0 listens on every local IPv4 address. */
   readonly listen: { readonly host: string; readonly port: number };
@@ -82,11 +89,13 @@ export async function startTftp(o: StartTftpOptions): Promise<RunningTftp> {
   const slotBytes = sendSlotBytes(interfaces, plan.addresses);
   const slots = Math.max(MIN_SEND_SLOTS, Math.min(SEND_SLOTS, Math.floor(SEND_SLAB_BYTES / slotBytes)));
   const fallbackRoot = o.fallbackRoot === undefined ? DEFAULT_TFTP_FALLBACK_ROOT : o.fallbackRoot;
+  const firmware = o.fallbackRoot === undefined ? embeddedFirmware() : new Map<string, Uint8Array>();
+  if (firmware.size > 0) logger.info('built-in iPXE binaries serve what the root lacks', { root: o.root, files: [...firmware.keys()].join(',') });
   const files = createFileProvider({
     root: o.root,
     ...(fallbackRoot === null ? {} : { fallbackRoot }),
     builtins: builtinScripts(),
-    fallbacks: fallbackScripts(),
+    fallbacks: new Map([...fallbackScripts(), ...firmware]),
     logger,
   });
   // The sockets need the server to deliver to, and the server the sockets to open transfers on.

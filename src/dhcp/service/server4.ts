@@ -31,6 +31,12 @@ export interface Dhcp4ServerOptions {
   readonly serverId?: number;
 }
 
+/** What a config reload replaces: the handler chain and the configured server_id, together. */
+export interface Dhcp4Chain {
+  readonly handlers: readonly Dhcp4Handler[];
+  readonly serverId?: number | undefined;
+}
+
 export type Dhcp4Outcome =
   | {
       readonly kind: 'reply';
@@ -90,19 +96,25 @@ export function buildReply(info: Dhcp4ClientInfo, draft: Dhcp4Draft): Dhcp4Reply
 }
 
 export class Dhcp4Server {
-  readonly #handlers: readonly Dhcp4Handler[];
+  #chain: Dhcp4Chain;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #pool: BufferPool;
-  readonly #serverId: number | undefined;
   readonly counters = new Counters();
 
   constructor(options: Dhcp4ServerOptions) {
-    this.#handlers = options.handlers;
+    this.#chain = { handlers: options.handlers, serverId: options.serverId };
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: 'dhcp4' });
     this.#pool = options.pool;
-    this.#serverId = options.serverId;
+  }
+
+  /**
+   * Replaces the chain in one assignment (config reload). A request runs on the chain that was
+   * current when handle() was called, from start to end; the next request gets the new one.
+   */
+  setChain(chain: Dhcp4Chain): void {
+    this.#chain = chain;
   }
 
   #drop(reason: string, info?: Dhcp4ClientInfo, decisions?: readonly Dhcp4Decision[]): Dhcp4Outcome {
@@ -111,6 +123,7 @@ export class Dhcp4Server {
   }
 
   async handle(buf: Uint8Array, ingress: Dhcp4Ingress): Promise<Dhcp4Outcome> {
+    const chain = this.#chain;
     this.counters.inc('received');
     if (!peekDhcp4(buf)) return this.#drop('not-a-request');
     const decoded = decodeDhcp4Request(buf);
@@ -123,14 +136,14 @@ export class Dhcp4Server {
     // No option 53: a BOOTP client; coresmd and coredhcp serve DHCP only.
     if (info === undefined) return this.#drop('bootp');
     this.counters.inc(`requests{type="${messageTypeName(info.messageType)}"}`);
-    const serverAddress = this.#serverId ?? ingress.serverAddress;
+    const serverAddress = chain.serverId ?? ingress.serverAddress;
     if (serverAddress === 0) return this.#drop('no-server-address', info);
 
     const req: Dhcp4Request = { info, ingress, receivedAt: this.#clock.now() };
     switch (info.messageType) {
       case Dhcp4MessageType.Release:
       case Dhcp4MessageType.Decline:
-        return this.#notify(req, serverAddress);
+        return this.#notify(req, serverAddress, chain.handlers);
       case Dhcp4MessageType.Discover:
       case Dhcp4MessageType.Request:
       case Dhcp4MessageType.Inform:
@@ -143,13 +156,13 @@ export class Dhcp4Server {
     if (info.state === 'selecting' && info.serverId !== serverAddress) return this.#drop('other-server-selected', info);
 
     const draft = newDraft(stubReplyType(info.messageType)!, serverAddress);
-    const chain = await runChain(this.#handlers, req, draft);
+    const result = await runChain(chain.handlers, req, draft);
     const decisions = draft.decisions;
-    switch (chain.verdict) {
+    switch (result.verdict) {
       case 'drop':
         return this.#drop('handler-drop', info, decisions);
       case 'nak':
-        return this.#nak(req, draft, `${chain.decidedBy ?? 'chain'} refused the request`);
+        return this.#nak(req, draft, `${result.decidedBy ?? 'chain'} refused the request`);
       case 'send':
         return this.#answer(req, draft);
       case 'next':
@@ -158,10 +171,10 @@ export class Dhcp4Server {
   }
 
   /** RELEASE and DECLINE get no reply (RFC 2131 §4.3.3, §4.3.4), but lease owners must hear them. */
-  async #notify(req: Dhcp4Request, serverAddress: number): Promise<Dhcp4Outcome> {
+  async #notify(req: Dhcp4Request, serverAddress: number, handlers: readonly Dhcp4Handler[]): Promise<Dhcp4Outcome> {
     if (req.info.serverId !== undefined && req.info.serverId !== serverAddress) return this.#drop('other-server', req.info);
     const draft = newDraft(0, serverAddress);
-    await runChain(this.#handlers, req, draft);
+    await runChain(handlers, req, draft);
     return this.#drop(req.info.messageType === Dhcp4MessageType.Release ? 'release' : 'decline', req.info, draft.decisions);
   }
 
