@@ -23,12 +23,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { has, must, sh, until } from './support/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INVENTORY = join(ROOT, 'examples', 'inventory.json');
 const UDHCPC_HOOK = join(ROOT, 'scripts', 'netns', 'udhcpc-hook.sh');
 
-const has = (cmd: string, ...args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).error === undefined;
 const TOOLS: readonly [string, string[], string][] = [
   ['podman', ['--version'], 'podman'],
   ['debootstrap', ['--version'], 'debootstrap'],
@@ -56,16 +56,7 @@ const CLI_IF = `v${tag}c`;
 const SRV_IP = '172.16.0.253';
 const NODE_MAC = '52:54:00:be:ef:01';
 
-function sh(cmd: string, args: readonly string[], o: { timeoutMs?: number; input?: string } = {}): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: o.timeoutMs ?? 30_000, ...(o.input === undefined ? {} : { input: o.input }) });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error === undefined ? '' : String(r.error)}` };
-}
 
-function must(cmd: string, args: readonly string[]): string {
-  const r = sh(cmd, args);
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.out}`);
-  return r.out;
-}
 
 /** podman's output without its complaints about a missing systemd (health-check timers). */
 const quiet = (out: string): string =>
@@ -74,15 +65,6 @@ const quiet = (out: string): string =>
     .filter((l) => !/unable to get systemd connection/.test(l))
     .join('\n');
 
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined, diagnostics: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`${what} within ${timeoutMs} ms\n${diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('the container image, built without a registry and run in a network namespace', { skip, timeout: 600_000 }, () => {
   let work: string;

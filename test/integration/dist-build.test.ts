@@ -27,6 +27,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { has, must, sh, until } from './support/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEA = join(ROOT, 'dist', 'coresmd');
@@ -37,7 +38,6 @@ const BARE_PATH = 'PATH=/usr/sbin:/usr/bin:/sbin:/bin';
 /** `coresmd serve` (DHCP and DNS in one process) where the tree has it. */
 const SERVE = existsSync(join(ROOT, 'src', 'app', 'cli', 'serve-command.ts'));
 
-const has = (cmd: string, ...args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).error === undefined;
 const TOOLS: readonly [string, string[], string][] = [
   ['ip', ['-V'], 'iproute2'],
   ['unshare', ['--version'], 'util-linux'],
@@ -59,26 +59,8 @@ const SRV_IP = '172.16.0.253';
 /** x1000c0s0b0n0 in examples/inventory.json: 172.16.0.1, NID 1. */
 const NODE_MAC = '52:54:00:be:ef:01';
 
-function sh(cmd: string, args: readonly string[], timeoutMs = 20_000): { status: number | null; out: string } {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: timeoutMs });
-  return { status: r.status, out: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error === undefined ? '' : String(r.error)}` };
-}
 
-function must(cmd: string, args: readonly string[]): string {
-  const r = sh(cmd, args);
-  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.out}`);
-  return r.out;
-}
 
-async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined, diagnostics: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`${what} within ${timeoutMs} ms\n${diagnostics()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
