@@ -53,16 +53,19 @@ export interface StockConfigs {
 }
 export type StockPluginName = keyof StockConfigs;
 
-/** Which servers each stock plugin supports (coredhcp's Setup4/Setup6 being non-nil). */
+/**
+ * Which servers each stock plugin supports here. lease_time also serves DHCPv6 (the IA_NA
+ * lifetimes); file is DHCPv4 only (a MAC-to-IPv4 hosts file), so `check` rejects it under server6.
+ */
 export const STOCK_PLUGIN_FAMILIES: { readonly [K in StockPluginName]: readonly ServerFamily[] } = {
   server_id: [4, 6],
   dns: [4, 6],
   router: [4],
   netmask: [4],
-  lease_time: [4],
+  lease_time: [4, 6],
   searchdomains: [4, 6],
   mtu: [4],
-  file: [4, 6],
+  file: [4],
 };
 
 export function isStockPlugin(name: string): name is StockPluginName {

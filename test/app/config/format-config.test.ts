@@ -55,7 +55,8 @@ describe('formatCoredhcpConfig (the effective configuration for `coresmd check`)
     ['server4', 'lease_time: 90m', '1h30m0s'],
     ['server4', 'mtu: 9000', '9000'],
     ['server6', 'searchdomains: a.example b.example', 'a.example b.example'],
-    ['server6', 'file: /f autorefresh', '/f autorefresh'],
+    ['server4', 'file: /f autorefresh', '/f autorefresh'],
+    ['server6', 'lease_time: 2h', '2h0m0s'],
     ['server6', 'dns: FD00::1', 'fd00::1'],
     ['server4', 'router: 10.0.0.1 10.0.0.2', '10.0.0.1 10.0.0.2'],
   ];
