@@ -43,7 +43,8 @@ for t in podman debootstrap tar node npm; do
 done
 
 base=localhost/coresmd-base:bookworm
-node_dir=$(node scripts/build.mjs --print-node-dir)
+# The last line is the directory; a first run also reports its download on stdout.
+node_dir=$(node scripts/build.mjs --print-node-dir | tail -n 1)
 node_version=$("$node_dir/bin/node" --version)
 build_base=localhost/coresmd-build-base:node-${node_version#v}
 mkdir -p .build-cache
