@@ -27,7 +27,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { has, must, sh, until } from './support/process.ts';
+import { has, makeNetnsPair, sh, until } from './support/process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEA = join(ROOT, 'dist', 'coresmd');
@@ -114,13 +114,7 @@ exec env -i ${BARE_PATH} "$@"
 `,
     );
 
-    must('ip', ['netns', 'add', SRV_NS]);
-    must('ip', ['netns', 'add', CLI_NS]);
-    // Made inside the two namespaces: no interface ever appears in the host's.
-    must('ip', ['link', 'add', SRV_IF, 'netns', SRV_NS, 'type', 'veth', 'peer', 'name', CLI_IF, 'netns', CLI_NS]);
-    must('ip', ['-n', CLI_NS, 'link', 'set', CLI_IF, 'address', NODE_MAC]);
-    must('ip', ['-n', SRV_NS, 'addr', 'add', `${SRV_IP}/24`, 'dev', SRV_IF]);
-    for (const [ns, dev] of [[SRV_NS, SRV_IF], [CLI_NS, CLI_IF], [SRV_NS, 'lo'], [CLI_NS, 'lo']] as const) must('ip', ['-n', ns, 'link', 'set', dev, 'up']);
+    makeNetnsPair({ srvNs: SRV_NS, cliNs: CLI_NS, srvIf: SRV_IF, cliIf: CLI_IF, srvIp: SRV_IP, cliMac: NODE_MAC });
 
     writeFileSync(
       join(work, 'config.yaml'),

@@ -26,3 +26,16 @@ export async function until<T>(what: string, timeoutMs: number, probe: () => T |
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * A server and a client namespace joined by a veth pair made inside them (no interface ever
+ * appears in the host's), the client's MAC set, the server addressed, everything up.
+ */
+export function makeNetnsPair(o: { srvNs: string; cliNs: string; srvIf: string; cliIf: string; srvIp: string; cliMac: string }): void {
+  must('ip', ['netns', 'add', o.srvNs]);
+  must('ip', ['netns', 'add', o.cliNs]);
+  must('ip', ['link', 'add', o.srvIf, 'netns', o.srvNs, 'type', 'veth', 'peer', 'name', o.cliIf, 'netns', o.cliNs]);
+  must('ip', ['-n', o.cliNs, 'link', 'set', o.cliIf, 'address', o.cliMac]);
+  must('ip', ['-n', o.srvNs, 'addr', 'add', `${o.srvIp}/24`, 'dev', o.srvIf]);
+  for (const [ns, dev] of [[o.srvNs, o.srvIf], [o.cliNs, o.cliIf], [o.srvNs, 'lo'], [o.cliNs, 'lo']] as const) must('ip', ['-n', ns, 'link', 'set', dev, 'up']);
+}
