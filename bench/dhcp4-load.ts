@@ -5,7 +5,8 @@
 //        (also: kea-persist, dnsmasq-leasefile: the same with each one's default lease file on)
 //        [--rounds 3] [--concurrency 64] [--warmup 2] [--duration 10] [--rate 1000]
 //        [--rate-duration 10] [--timeout-ms 2000] [--port 10067] [--profile DIR] [--json FILE]
-//        [--max-foreign 10] [--tries 4] [--wait-quiet 120] [--node-flags "--trace-gc"] [--server-logs DIR] [--keep]
+//        [--phases closed,rate] [--max-foreign 10] [--tries 4] [--wait-quiet 120]
+//        [--node-flags "--trace-gc"] [--server-logs DIR] [--keep]
 //
 // Needs root only for nothing: everything is on loopback (127.0.0.0/8) and ports >= 1024. Needs
 // taskset (util-linux), and for the peers kea-dhcp4 (apt-get install kea-dhcp4-server) and
@@ -19,10 +20,11 @@
 //   4. open loop at --rate DORA/s: --warmup s excluded, then --rate-duration s measured;
 //   5. SIGTERM (SIGKILL after 10 s); every process started is killed by PID on any exit.
 // Before each phase the bench waits (up to --wait-quiet s) for an idle machine, and a phase in
-// which other processes took more than --max-foreign % of the server's core or of ours (CPU busy
-// time from /proc/stat minus the server's and our own CPU time) is run again, up to --tries times;
-// a phase still disturbed after that is reported, and marked so in the summary.
-// Results: per round, then the median over rounds and the ratios ours/peer of the same round.
+// which other processes took more than --max-foreign % of the server's core, or of ours while ours
+// was saturated (CPU busy time from /proc/stat minus the server's and our own CPU time), is run
+// again, up to --tries times, keeping the least disturbed attempt.
+// Results: every attempt as it runs; then medians over the undisturbed rounds (or over all, said
+// so, when none was), and the ratios ours/peer from rounds where both were undisturbed.
 // --profile DIR runs our server under `node --cpu-prof` (profile written to DIR on exit).
 
 import { spawnSync } from 'node:child_process';
