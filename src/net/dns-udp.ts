@@ -59,16 +59,9 @@ export function startDnsUdp(options: DnsUdpOptions): Promise<DnsUdpServer> {
   let sendErrors = 0;
   let closed = false;
 
-  const send = (payload: Uint8Array, offset: number, length: number, port: number, address: string, done: () => void): void => {
-    if (closed) {
-      done();
-      return;
-    }
-    socket.send(payload, offset, length, port, address, (err) => {
-      done();
-      if (err === null) sent++;
-      else sendErrors++;
-    });
+  const counted = (err: Error | null): void => {
+    if (err === null) sent++;
+    else sendErrors++;
   };
 
   socket.on('message', (msg, rinfo) => {
@@ -78,15 +71,21 @@ export function startDnsUdp(options: DnsUdpOptions): Promise<DnsUdpServer> {
     const ctx: DnsRequestContext = { proto: 'udp', family: familyOf(rinfo.address, rinfo.family), remoteAddress: rinfo.address, remotePort: rinfo.port };
     const result = handler.handle(msg, ctx, slot);
     if (typeof result === 'number') {
-      if (result === 0) pool.release(slot);
-      else send(slot, 0, result, rinfo.port, rinfo.address, () => pool.release(slot));
+      if (result === 0 || closed) pool.release(slot);
+      else {
+        // One closure per reply: the slot returns to the pool once the kernel has the datagram.
+        socket.send(slot, 0, result, rinfo.port, rinfo.address, (err) => {
+          pool.release(slot);
+          counted(err);
+        });
+      }
       return;
     }
     // Forwarded: the slot was never handed to the socket, so it can go back now.
     pool.release(slot);
     result.then(
       (reply) => {
-        if (reply !== undefined && reply.length > 0) send(reply, 0, reply.length, rinfo.port, rinfo.address, () => {});
+        if (reply !== undefined && reply.length > 0 && !closed) socket.send(reply, 0, reply.length, rinfo.port, rinfo.address, counted);
       },
       (err: unknown) => log.error('DNS handler rejected', { error: err instanceof Error ? err.message : String(err) }),
     );

@@ -3,7 +3,8 @@
 // own series; nothing is global, so each server (and each test) has its own registry.
 //
 // Series are keyed by their label values joined with NUL, a byte no label value we produce
-// contains; one Map read per update.
+// contains; one Map read per update. A hot path resolves its series once with `cell()` and then
+// bumps a number: no label array, no key string, no Map read per update.
 
 export type LabelValues = readonly string[];
 
@@ -48,6 +49,18 @@ function header(out: string[], name: string, help: string, type: string): void {
   out.push(`# HELP ${name} ${escapeHelp(help)}`, `# TYPE ${name} ${type}`);
 }
 
+/** One counter series, resolved once: `cell.value += 1`. */
+export interface CounterCell {
+  value: number;
+}
+
+/** One histogram series, resolved once: `observeCell(cell, v)`. */
+export interface HistogramCell {
+  readonly counts: Float64Array;
+  sum: number;
+  count: number;
+}
+
 export class CounterVec implements Family {
   readonly name: string;
   readonly #help: string;
@@ -65,6 +78,20 @@ export class CounterVec implements Family {
     const s = this.#series.get(key);
     if (s === undefined) this.#series.set(key, { values: values.slice(), value: by });
     else s.value += by;
+  }
+
+  /**
+   * The series for `values`, created at 0 if new. A new series is printed from then on, so
+   * resolve it when it is first incremented, not ahead of time.
+   */
+  cell(values: LabelValues): CounterCell {
+    const key = keyOf(values);
+    let s = this.#series.get(key);
+    if (s === undefined) {
+      s = { values: values.slice(), value: 0 };
+      this.#series.set(key, s);
+    }
+    return s;
   }
 
   /** The current value (0 for a series never touched). */
@@ -123,12 +150,21 @@ export class HistogramVec implements Family {
   }
 
   observe(values: LabelValues, v: number): void {
+    this.observeCell(this.cell(values), v);
+  }
+
+  /** The series for `values`, created empty if new (printed from then on, like CounterVec.cell). */
+  cell(values: LabelValues): HistogramCell {
     const key = keyOf(values);
     let s = this.#series.get(key);
     if (s === undefined) {
       s = { values: values.slice(), counts: new Float64Array(this.#bounds.length), sum: 0, count: 0 };
       this.#series.set(key, s);
     }
+    return s;
+  }
+
+  observeCell(s: HistogramCell, v: number): void {
     // Non-cumulative per bucket here; format() accumulates (`le` buckets are cumulative).
     const b = this.#bounds;
     let i = 0;

@@ -28,6 +28,8 @@ import { answerQuery } from './answer.ts';
 import { coresmdTypeLabel, rcodeLabel, standardTypeLabel, type DnsMetrics } from './metrics.ts';
 import { headerOnlyReply, refusedReply, replyTo, servfailReply } from './reply.ts';
 import type { DnsZoneIndex } from './zone-index.ts';
+import { FastPath, NOT_HANDLED, ownerXname } from './fast-path.ts';
+import { fastCells, type FastCells } from './fast-metrics.ts';
 
 export type DnsProto = 'udp' | 'tcp';
 
@@ -85,7 +87,16 @@ export interface DnsQueryHandlerOptions {
   readonly logger: Logger;
   /** Monotonic milliseconds with sub-millisecond resolution (`performance.now` in the app). */
   readonly monotonicMs: () => number;
+  /**
+   * Called for each question about a name that belongs to a component of the inventory (its
+   * node or BMC name, or a PTR to it), answered from a coresmd zone: the boot timeline.
+   */
+  readonly onNodeLookup?: DnsNodeLookupObserver | undefined;
+  /** false: every query takes the general path (tests compare the two; default true). */
+  readonly fastPath?: boolean;
 }
+
+export type DnsNodeLookupObserver = (xname: string, name: string, qtype: number, rcode: number) => void;
 
 /** Bytes written into `out` (0: no reply), or a fresh buffer later for forwarded queries. */
 export type DnsHandleResult = number | Promise<Uint8Array | undefined>;
@@ -95,6 +106,8 @@ interface Route {
   readonly suffix: string;
   readonly key: string;
   readonly block: DnsServerBlock;
+  /** The fast path's metric series, by coresmd zone label (fast-metrics.ts). */
+  readonly cells: Map<string, FastCells>;
 }
 
 /** Zone label of messages that reached no server block (CoreDNS uses the same word). */
@@ -108,15 +121,19 @@ export class DnsQueryHandler {
   readonly #metrics: DnsMetrics;
   readonly #log: Logger;
   readonly #now: () => number;
+  readonly #fast: FastPath | undefined;
+  readonly #onNodeLookup: DnsNodeLookupObserver | undefined;
 
   constructor(options: DnsQueryHandlerOptions) {
     this.#server = options.server;
     this.#metrics = options.metrics;
     this.#log = options.logger.child({ component: 'dns', server: options.server });
     this.#now = options.monotonicMs;
+    this.#onNodeLookup = options.onNodeLookup;
+    this.#fast = options.fastPath === false ? undefined : new FastPath();
     const routes: Route[] = [];
     for (const block of options.blocks) {
-      for (const key of block.zones) routes.push({ key, suffix: key === '.' ? '' : `.${key}`, block });
+      for (const key of block.zones) routes.push({ key, suffix: key === '.' ? '' : `.${key}`, block, cells: new Map() });
     }
     // Longest zone first: the most specific block wins.
     routes.sort((a, b) => b.key.length - a.key.length);
@@ -126,6 +143,11 @@ export class DnsQueryHandler {
   handle(request: Uint8Array, ctx: DnsRequestContext, out: Uint8Array): DnsHandleResult {
     const t0 = this.#now();
     try {
+      const fast = this.#fast;
+      if (fast !== undefined && fast.parse(request)) {
+        const n = this.#answerFast(fast, request, ctx, out, t0);
+        if (n !== NOT_HANDLED) return n;
+      }
       return this.#handle(request, ctx, out, t0);
     } catch (e) {
       // A bug, not hostile input: decoders return WireError results and never throw.
@@ -159,13 +181,39 @@ export class DnsQueryHandler {
     const zoneLabel = route.key;
 
     if (block.coresmd !== undefined) {
-      const answer = answerQuery(query, block.coresmd.current(), { ttl: block.coresmd.ttl });
+      const index = block.coresmd.current();
+      const answer = answerQuery(query, index, { ttl: block.coresmd.ttl });
       this.#coresmdMetrics(query, answer.facts.zone, answer.facts.hit, t0);
+      if (answer.kind === 'reply' && this.#onNodeLookup !== undefined) this.#observe(index, query, answer.message.header.rcode);
       if (answer.kind === 'reply') return this.#reply(query, answer.message, zoneLabel, 'coresmd', ctx, out, maxSize, t0, block);
     }
     const fwd = block.forward;
     if (fwd !== undefined && fwd.covers(query.question.nameKey)) return this.#forward(fwd, request, query, zoneLabel, ctx, maxSize, t0, block);
     return this.#reply(query, refusedReply(query), zoneLabel, '', ctx, out, maxSize, t0, block);
+  }
+
+  /** fast-path.ts for the query it parsed, with the same metrics and log as #reply. */
+  #answerFast(fast: FastPath, request: Uint8Array, ctx: DnsRequestContext, out: Uint8Array, t0: number): number {
+    const q = fast.query;
+    const route = this.#route(q.key);
+    const block = route?.block;
+    const zones = block?.coresmd;
+    // `log` wants the general path's fields; a TTL other than the index's cannot be copied.
+    if (zones === undefined || block!.queryLog !== undefined) return NOT_HANDLED;
+    const index = zones.current();
+    if (index.ttl !== zones.ttl) return NOT_HANDLED;
+    const n = fast.answer(request, index, out, ctx.proto === 'tcp');
+    if (n === NOT_HANDLED) return n;
+    const seconds = (this.#now() - t0) / 1000;
+    fastCells(route!.cells, q.metricZone, this.#metrics, this.#server, route!.key).count(q, ctx, seconds);
+    if (q.xname !== undefined && this.#onNodeLookup !== undefined) this.#onNodeLookup(q.xname, q.key, q.qtype, q.rcode);
+    return n;
+  }
+
+  #observe(index: DnsZoneIndex, query: DnsQuery, rcode: number): void {
+    const owner = index.owner(query.question.nameKey);
+    const xname = owner === undefined ? undefined : ownerXname(owner, query.question.type);
+    if (xname !== undefined) this.#onNodeLookup!(xname, query.question.nameKey, query.question.type, rcode);
   }
 
   #route(key: string): Route | undefined {

@@ -1,6 +1,7 @@
 // The DNS view of one inventory snapshot: every name the coresmd zones publish, with its A and
 // AAAA RRsets, and every PTR record. Built once per snapshot, off the query path (design.md
-// "The inventory"), then only read; a query is one or two Map reads on lookup keys.
+// "The inventory"), then only read; a query is one Map read on its lookup key, which finds
+// everything that exists at that name (an owner): its RRsets, its PTR target, its zone.
 //
 // What is published (spec coresmd-dns §1.5.2–1.5.4), with the deliberate differences of
 // docs/differences.md "DNS":
@@ -30,7 +31,8 @@ import type { DnsRdata } from '../rdata.ts';
 import type { DnsRecord } from '../record.ts';
 import type { ComponentRecord, Snapshot } from '../../smd/snapshot.ts';
 import { expandNodePattern, patternUsesNid } from './node-pattern.ts';
-import { formatReverseName } from './reverse-name.ts';
+import { formatReverseName, reverseTreeOf } from './reverse-name.ts';
+import { ptrTargetWire, soaTemplate, type SoaTemplate } from './wire-answers.ts';
 
 /** A coresmd `zone NAME { nodes PATTERN }` entry. */
 export interface DnsZoneSpec {
@@ -57,6 +59,8 @@ export interface DnsZone {
   readonly soa: DnsRecord;
   /** The apex NS record, owner = origin. */
   readonly ns: DnsRecord;
+  /** The SOA pre-encoded for negative answers (wire-answers.ts); undefined for the root zone. */
+  readonly soaWire: SoaTemplate | undefined;
 }
 
 /** What exists at one name: its zone and its address RRsets (either may be empty). */
@@ -64,6 +68,27 @@ export interface DnsNameEntry {
   readonly zone: DnsZone;
   readonly a: readonly DnsRdata[];
   readonly aaaa: readonly DnsRdata[];
+  /** The component the name belongs to; undefined for the name server's name. */
+  readonly xname: string | undefined;
+}
+
+/** The PTR record of one reverse name. */
+export interface DnsPtrEntry {
+  /** Absolute target, `<xname>.<zone origin>`. */
+  readonly target: string;
+  /** The target in wire form, for the fast path; undefined when it cannot be copied (wire-answers.ts). */
+  readonly wire: Uint8Array | undefined;
+  readonly xname: string;
+}
+
+/** Everything that exists at one lookup key. An empty non-terminal has neither `name` nor `ptr`. */
+export interface DnsOwner {
+  readonly name: DnsNameEntry | undefined;
+  readonly ptr: DnsPtrEntry | undefined;
+  /** findZone(key): the most specific configured zone holding this name, if any. */
+  readonly zone: DnsZone | undefined;
+  /** The coresmd metrics' `zone` label: the zone apex, else the reverse tree (answer.ts facts). */
+  readonly metricZone: string;
 }
 
 export interface DnsZoneIndexStats {
@@ -84,11 +109,15 @@ export interface DnsZoneIndex {
   readonly stats: DnsZoneIndexStats;
   /** The zone a lookup key falls in: the longest configured apex it equals or ends with. */
   findZone(key: string): DnsZone | undefined;
+  /** Everything at `key` in one read; undefined for a name that does not exist. */
+  owner(key: string): DnsOwner | undefined;
   name(key: string): DnsNameEntry | undefined;
   /** True for a name that exists only because names below it do (RFC 8020 §2). */
   isEmptyNonTerminal(key: string): boolean;
   /** The PTR target (absolute, trailing dot) for a reverse name's lookup key. */
   ptr(key: string): string | undefined;
+  /** The TTL every record of the index carries. */
+  readonly ttl: number;
 }
 
 // SOA timers: the values the CoreDNS kubernetes plugin synthesizes. REFRESH/RETRY/EXPIRE only
@@ -130,7 +159,9 @@ function makeZone(spec: DnsZoneSpec, serial: number, options: DnsZoneIndexOption
     ttl: options.ttl,
     data: Object.freeze({ kind: 'name', target: nsHost }),
   });
-  return Object.freeze({ key: nameKey(origin), origin, pattern: spec.pattern, soa, ns });
+  const key = nameKey(origin);
+  const timers = { refresh: SOA_REFRESH, retry: SOA_RETRY, expire: SOA_EXPIRE, minimum: options.ttl };
+  return Object.freeze({ key, origin, pattern: spec.pattern, soa, ns, soaWire: soaTemplate(key, options.ttl, serial, timers) });
 }
 
 function rdataOf(ip: IpAddress): DnsRdata {
@@ -163,28 +194,38 @@ function addressSets(c: ComponentRecord, cache: Map<string, DnsRdata>): { a: rea
 class ZoneIndex implements DnsZoneIndex {
   readonly zones: readonly DnsZone[];
   readonly hasInventory: boolean;
-  readonly stats: DnsZoneIndexStats;
-  readonly #names: ReadonlyMap<string, DnsNameEntry>;
-  readonly #ents: ReadonlySet<string>;
-  readonly #ptrs: ReadonlyMap<string, string>;
+  /** Set once, at the end of buildZoneIndex. */
+  stats: DnsZoneIndexStats;
+  readonly ttl: number;
+  readonly #owners = new Map<string, DnsOwner>();
   /** `.` + apex key per zone, longest first, for the suffix test. */
   readonly #suffixes: readonly string[];
 
-  constructor(
-    zones: readonly DnsZone[],
-    hasInventory: boolean,
-    names: ReadonlyMap<string, DnsNameEntry>,
-    ents: ReadonlySet<string>,
-    ptrs: ReadonlyMap<string, string>,
-    stats: DnsZoneIndexStats,
-  ) {
+  constructor(zones: readonly DnsZone[], hasInventory: boolean, stats: DnsZoneIndexStats, ttl: number) {
     this.zones = zones;
     this.hasInventory = hasInventory;
-    this.#names = names;
-    this.#ents = ents;
-    this.#ptrs = ptrs;
     this.stats = stats;
+    this.ttl = ttl;
     this.#suffixes = zones.map((z) => `.${z.key}`);
+  }
+
+  /** Adds what exists at `key` (building only: the index is immutable once returned). */
+  set(key: string, name: DnsNameEntry | undefined, ptr: DnsPtrEntry | undefined): void {
+    const old = this.#owners.get(key);
+    const zone = old?.zone ?? this.findZone(key);
+    this.#owners.set(
+      key,
+      Object.freeze({
+        name: name ?? old?.name,
+        ptr: ptr ?? old?.ptr,
+        zone,
+        metricZone: old?.metricZone ?? zone?.key ?? reverseTreeOf(key) ?? 'unknown',
+      }),
+    );
+  }
+
+  has(key: string): boolean {
+    return this.#owners.has(key);
   }
 
   findZone(key: string): DnsZone | undefined {
@@ -196,16 +237,21 @@ class ZoneIndex implements DnsZoneIndex {
     return undefined;
   }
 
+  owner(key: string): DnsOwner | undefined {
+    return this.#owners.get(key);
+  }
+
   name(key: string): DnsNameEntry | undefined {
-    return this.#names.get(key);
+    return this.#owners.get(key)?.name;
   }
 
   isEmptyNonTerminal(key: string): boolean {
-    return this.#ents.has(key);
+    const o = this.#owners.get(key);
+    return o !== undefined && o.name === undefined && o.ptr === undefined;
   }
 
   ptr(key: string): string | undefined {
-    return this.#ptrs.get(key);
+    return this.#owners.get(key)?.ptr?.target;
   }
 }
 
@@ -224,30 +270,33 @@ export function buildZoneIndex(snapshot: Snapshot | undefined, specs: readonly D
     byKey.set(zone.key, zone);
     inOrder.push(zone);
   }
+  const longestFirst = Object.freeze([...inOrder].sort((x, y) => y.key.length - x.key.length));
 
-  const names = new Map<string, DnsNameEntry>();
-  const ents = new Set<string>();
+  let names = 0;
   let collisions = 0;
   let nodesWithoutNid = 0;
+  const ents: string[] = [];
+  const index = new ZoneIndex(longestFirst, snapshot !== undefined, EMPTY_STATS, options.ttl);
   const add = (key: string, entry: DnsNameEntry): void => {
-    if (names.has(key)) {
+    if (index.name(key) !== undefined) {
       collisions++;
       return;
     }
-    names.set(key, entry);
+    index.set(key, entry, undefined);
+    names++;
     // Every name between this one and the apex exists too (RFC 8020 §2).
     for (let dot = key.indexOf('.'); dot !== -1 && dot + 1 < key.length; dot = key.indexOf('.', dot + 1)) {
       const parent = key.slice(dot + 1);
       if (parent.length <= entry.zone.key.length) break;
-      ents.add(parent);
+      ents.push(parent);
     }
   };
 
   const nsRdata = Object.freeze(options.nsAddresses.filter((ip) => ip.family === 4).map(rdataOf));
   const nsRdata6 = Object.freeze(options.nsAddresses.filter((ip) => ip.family === 6).map(rdataOf));
-  for (const zone of inOrder) add(nameKey(`ns.dns.${zone.key}`), Object.freeze({ zone, a: nsRdata, aaaa: nsRdata6 }));
+  for (const zone of inOrder) add(nameKey(`ns.dns.${zone.key}`), Object.freeze({ zone, a: nsRdata, aaaa: nsRdata6, xname: undefined }));
 
-  const ptrs = new Map<string, string>();
+  let ptrs = 0;
   if (snapshot !== undefined) {
     const nodes = snapshot.components.filter((c) => c.type === 'Node');
     const bmcs = snapshot.components.filter((c) => c.type === 'NodeBMC');
@@ -266,7 +315,7 @@ export function buildZoneIndex(snapshot: Snapshot | undefined, specs: readonly D
       const usesNid = zone.pattern !== undefined && patternUsesNid(zone.pattern);
       for (const c of nodes) {
         const s = setsOf(c);
-        const entry: DnsNameEntry = Object.freeze({ zone, a: s.a, aaaa: s.aaaa });
+        const entry: DnsNameEntry = Object.freeze({ zone, a: s.a, aaaa: s.aaaa, xname: c.id });
         add(nameKey(`${c.id}.${zone.key}`), entry);
         if (zone.pattern === undefined) continue;
         if (usesNid && c.nid === undefined) {
@@ -277,40 +326,43 @@ export function buildZoneIndex(snapshot: Snapshot | undefined, specs: readonly D
       }
       for (const c of bmcs) {
         const s = setsOf(c);
-        add(nameKey(`${c.id}.${zone.key}`), Object.freeze({ zone, a: s.a, aaaa: s.aaaa }));
+        add(nameKey(`${c.id}.${zone.key}`), Object.freeze({ zone, a: s.a, aaaa: s.aaaa, xname: c.id }));
       }
     }
 
     const nodeZone = inOrder.find((z) => z.pattern !== undefined && z.pattern !== '');
     const bmcZone = inOrder[0];
+    const targets = new Map<string, DnsPtrEntry>();
     for (const iface of snapshot.interfaces) {
       const c = iface.component;
       if (c === undefined || iface.ips.length === 0) continue;
       const zone = c.type === 'Node' ? nodeZone : c.type === 'NodeBMC' ? bmcZone : undefined;
       if (zone === undefined) continue;
       const target = `${c.id}.${zone.origin}`;
+      let entry = targets.get(target);
+      if (entry === undefined) {
+        entry = Object.freeze({ target, wire: ptrTargetWire(target), xname: c.id });
+        targets.set(target, entry);
+      }
       for (const ip of iface.ips) {
         const key = formatReverseName(ip);
-        if (!ptrs.has(key)) ptrs.set(key, target);
+        if (index.ptr(key) !== undefined) continue;
+        index.set(key, undefined, entry);
+        ptrs++;
+        // A zone such as `16.172.in-addr.arpa` holds PTR names: their parents are non-terminals too.
+        const zoneOfPtr = index.owner(key)!.zone;
+        if (zoneOfPtr === undefined) continue;
+        for (let dot = key.indexOf('.'); dot !== -1; dot = key.indexOf('.', dot + 1)) {
+          const parent = key.slice(dot + 1);
+          if (parent.length <= zoneOfPtr.key.length) break;
+          ents.push(parent);
+        }
       }
     }
   }
-
-  inOrder.sort((x, y) => y.key.length - x.key.length);
-  const stats: DnsZoneIndexStats = Object.freeze({ names: names.size, ptrs: ptrs.size, collisions, nodesWithoutNid });
-  // ents is filled below; the index only reads it, so it can be built first.
-  const index = new ZoneIndex(Object.freeze(inOrder), snapshot !== undefined, names, ents, ptrs, stats);
-  // A zone such as `16.172.in-addr.arpa` holds PTR names: their parents are non-terminals too.
-  if (ptrs.size > 0 && inOrder.some((z) => z.key.endsWith('arpa.'))) {
-    for (const key of ptrs.keys()) {
-      const zone = index.findZone(key);
-      if (zone === undefined) continue;
-      for (let dot = key.indexOf('.'); dot !== -1; dot = key.indexOf('.', dot + 1)) {
-        const parent = key.slice(dot + 1);
-        if (parent.length <= zone.key.length) break;
-        ents.add(parent);
-      }
-    }
-  }
+  for (const key of ents) if (!index.has(key)) index.set(key, undefined, undefined);
+  index.stats = Object.freeze({ names, ptrs, collisions, nodesWithoutNid });
   return index;
 }
+
+const EMPTY_STATS: DnsZoneIndexStats = Object.freeze({ names: 0, ptrs: 0, collisions: 0, nodesWithoutNid: 0 });
