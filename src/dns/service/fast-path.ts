@@ -33,8 +33,8 @@ export class FastQuery {
   answers = 0;
   /** The coresmd `zone` label. */
   metricZone = '';
-  /** The component the name belongs to, for the boot timeline; undefined for none. */
-  xname: string | undefined = undefined;
+  /** What exists at the name (undefined for NXDOMAIN), for the boot timeline. */
+  owner: DnsOwner | undefined = undefined;
 }
 
 const OK_CHAR = new Uint8Array(256);
@@ -137,7 +137,7 @@ export class FastPath {
       if (zone === undefined || !index.hasInventory || key === zone.key) return NOT_HANDLED;
       q.rcode = DnsRcode.NXDOMAIN;
       q.metricZone = zone.key;
-      q.xname = undefined;
+      q.owner = undefined;
     } else {
       zone = owner.zone;
       q.rcode = DnsRcode.NOERROR;
@@ -158,7 +158,7 @@ export class FastPath {
           recordBytes = records * addressRecordLength(q.qtype === DnsType.A ? 'a' : 'aaaa');
         }
       }
-      q.xname = ownerXname(owner, q.qtype);
+      q.owner = owner;
       // A reverse name outside every zone without a PTR: forwarded or refused (answer.ts).
       if (zone === undefined && records === 0) return NOT_HANDLED;
     }

@@ -27,7 +27,7 @@ import { decodeDnsMessage, decodeDnsQuery, DNS_MAX_MESSAGE_LENGTH, encodeDnsResp
 import { answerQuery } from './answer.ts';
 import { coresmdTypeLabel, rcodeLabel, standardTypeLabel, type DnsMetrics } from './metrics.ts';
 import { headerOnlyReply, refusedReply, replyTo, servfailReply } from './reply.ts';
-import type { DnsZoneIndex } from './zone-index.ts';
+import type { DnsOwner, DnsZoneIndex } from './zone-index.ts';
 import { FastPath, NOT_HANDLED, ownerXname } from './fast-path.ts';
 import { fastCells, type FastCells } from './fast-metrics.ts';
 
@@ -88,13 +88,18 @@ export interface DnsQueryHandlerOptions {
   /** Monotonic milliseconds with sub-millisecond resolution (`performance.now` in the app). */
   readonly monotonicMs: () => number;
   /**
-   * Called for each question about a name that belongs to a component of the inventory (its
-   * node or BMC name, or a PTR to it), answered from a coresmd zone: the boot timeline.
+   * Called for questions about a name that belongs to a component of the inventory (its node
+   * or BMC name, or a PTR to it), answered from a coresmd zone: the boot timeline. At most once
+   * per name per LOOKUP_REPORT_INTERVAL_MS: resolvers cache our answers for the TTL, so repeats
+   * within seconds are retries or other clients, not a new boot stage, and a query flood must
+   * not become an event flood.
    */
   readonly onNodeLookup?: DnsNodeLookupObserver | undefined;
   /** false: every query takes the general path (tests compare the two; default true). */
   readonly fastPath?: boolean;
 }
+
+export const LOOKUP_REPORT_INTERVAL_MS = 10_000;
 
 export type DnsNodeLookupObserver = (xname: string, name: string, qtype: number, rcode: number) => void;
 
@@ -123,6 +128,8 @@ export class DnsQueryHandler {
   readonly #now: () => number;
   readonly #fast: FastPath | undefined;
   readonly #onNodeLookup: DnsNodeLookupObserver | undefined;
+  /** When each name was last reported (weak: an index's names go with the index). */
+  readonly #reported = new WeakMap<DnsOwner, number>();
 
   constructor(options: DnsQueryHandlerOptions) {
     this.#server = options.server;
@@ -184,7 +191,10 @@ export class DnsQueryHandler {
       const index = block.coresmd.current();
       const answer = answerQuery(query, index, { ttl: block.coresmd.ttl });
       this.#coresmdMetrics(query, answer.facts.zone, answer.facts.hit, t0);
-      if (answer.kind === 'reply' && this.#onNodeLookup !== undefined) this.#observe(index, query, answer.message.header.rcode);
+      if (answer.kind === 'reply' && this.#onNodeLookup !== undefined) {
+        const owner = index.owner(query.question.nameKey);
+        if (owner !== undefined) this.#report(owner, query.question.nameKey, query.question.type, answer.message.header.rcode, t0);
+      }
       if (answer.kind === 'reply') return this.#reply(query, answer.message, zoneLabel, 'coresmd', ctx, out, maxSize, t0, block);
     }
     const fwd = block.forward;
@@ -206,14 +216,17 @@ export class DnsQueryHandler {
     if (n === NOT_HANDLED) return n;
     const seconds = (this.#now() - t0) / 1000;
     fastCells(route!.cells, q.metricZone, this.#metrics, this.#server, route!.key).count(q, ctx, seconds);
-    if (q.xname !== undefined && this.#onNodeLookup !== undefined) this.#onNodeLookup(q.xname, q.key, q.qtype, q.rcode);
+    if (this.#onNodeLookup !== undefined && q.owner !== undefined) this.#report(q.owner, q.key, q.qtype, q.rcode, t0);
     return n;
   }
 
-  #observe(index: DnsZoneIndex, query: DnsQuery, rcode: number): void {
-    const owner = index.owner(query.question.nameKey);
-    const xname = owner === undefined ? undefined : ownerXname(owner, query.question.type);
-    if (xname !== undefined) this.#onNodeLookup!(xname, query.question.nameKey, query.question.type, rcode);
+  #report(owner: DnsOwner, key: string, qtype: number, rcode: number, now: number): void {
+    const xname = ownerXname(owner, qtype);
+    if (xname === undefined) return;
+    const last = this.#reported.get(owner);
+    if (last !== undefined && now - last < LOOKUP_REPORT_INTERVAL_MS) return;
+    this.#reported.set(owner, now);
+    this.#onNodeLookup!(xname, key, qtype, rcode);
   }
 
   #route(key: string): Route | undefined {

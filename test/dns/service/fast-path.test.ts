@@ -197,3 +197,38 @@ describe('DNS fast path: the same bytes, metrics and lookups as the general path
     assert.equal(fastCount, 3);
   });
 });
+
+describe('DNS node lookups for the boot timeline', () => {
+  test('reported once per name per 10 s, by both paths, with the xname the name belongs to', () => {
+    const index = buildZoneIndex(snapshotOf(ROWS), SETUPS[0]!.zones, { ttl: 60, nsAddresses: [] });
+    let now = 0;
+    const lookups: string[] = [];
+    const h = new DnsQueryHandler({
+      server: 's',
+      blocks: [{ zones: ['.'], coresmd: { current: () => index, ttl: 60 }, forward: undefined, queryLog: undefined, logErrors: false }],
+      metrics: new DnsMetrics(),
+      logger: nullLogger,
+      monotonicMs: () => now,
+      onNodeLookup: (xname, name, qtype, rcode) => lookups.push(`${now} ${xname} ${name} ${qtype} ${rcode}`),
+    });
+    const out = new Uint8Array(1232);
+    const ask = (name: string, type: number) => h.handle(queryBytes(name, { type }), CTX[0]!, out);
+    const ptr = formatReverseName(parseIp('192.168.1.10')!);
+    ask('nid0001.cluster.local.', DnsType.A); // fast path
+    ask('NID0001.cluster.local.', DnsType.AAAA); // the same name: suppressed
+    ask(ptr, DnsType.PTR); // another owner: reported
+    ask('missing.cluster.local.', DnsType.A); // nobody's name: never reported
+    now = 5_000;
+    ask('nid0001.cluster.local.', DnsType.ANY); // general path, still within 10 s
+    now = 10_000;
+    ask('nid0001.cluster.local.', DnsType.ANY); // general path, 10 s later
+    now = 20_000;
+    ask('nid0001.cluster.local.', DnsType.A);
+    assert.deepEqual(lookups, [
+      `0 node001 nid0001.cluster.local. ${DnsType.A} 0`,
+      `0 node001 ${ptr} ${DnsType.PTR} 0`,
+      `10000 node001 nid0001.cluster.local. ${DnsType.ANY} 0`,
+      `20000 node001 nid0001.cluster.local. ${DnsType.A} 0`,
+    ]);
+  });
+});
