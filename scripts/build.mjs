@@ -215,6 +215,12 @@ function rawSocketAddon(target) {
 
 // ---- bundling (esbuild) ----------------------------------------------------------------------
 
+/** The status page's files (src/app/admin/ui), embedded as text in both bundles (src/app/admin/assets.ts). */
+const ADMIN_UI_FILES = ['index.html', 'app.js', 'app.css'];
+function adminUi() {
+  return Object.fromEntries(ADMIN_UI_FILES.map((n) => [n, readFileSync(join(root, 'src', 'app', 'admin', 'ui', n), 'utf8')]));
+}
+
 async function bundle({ form, entry, outfile, format, firmware, extra = {} }) {
   const { build } = await import('esbuild');
   const buildInfo = {
@@ -235,7 +241,7 @@ async function bundle({ form, entry, outfile, format, firmware, extra = {} }) {
     legalComments: 'none',
     logLevel: 'warning',
     metafile: true,
-    define: { CORESMD_BUILD: JSON.stringify(buildInfo), ...(extra.define ?? {}) },
+    define: { CORESMD_BUILD: JSON.stringify(buildInfo), CORESMD_ADMIN_UI: JSON.stringify(adminUi()), ...(extra.define ?? {}) },
     ...(extra.banner === undefined ? {} : { banner: { js: extra.banner } }),
     ...(extra.plugins === undefined ? {} : { plugins: extra.plugins }),
     ...(extra.external === undefined ? {} : { external: extra.external }),

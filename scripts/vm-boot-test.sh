@@ -8,6 +8,7 @@
 #   │ coresmd dhcp (scripts/vm/coredhcp.yaml.in): DHCPv4 on the bridge, TFTP :69 serving      │
 #   │   firmware/ipxe/bin (tftp_dir does not exist) and the built-in `default` script         │
 #   │ BSS stand-in 172.16.0.253:8081 (scripts/vm/bss.ts): /boot/v1/bootscript?mac=…, logged   │
+#   │ the admin API of coresmd dhcp on 127.0.0.1:9180 (the namespace's loopback)              │
 #   │ router advertisements (scripts/vm/ra.py), so iPXE's IPv6 step does not wait 13 s        │
 #   │ tcpdump on the bridge (DHCP, TFTP requests), decoded by scripts/vm/stages.ts            │
 #   │                                                                                         │
@@ -30,7 +31,9 @@
 # A known VM passes when BSS gets GET /boot/v1/bootscript?mac=<its MAC> from its SMD address
 # after the stages its firmware must go through; the summary lists every stage seen with its
 # time after QEMU started, from the bridge capture, the server's log, the BSS log and the serial
-# consoles. Also checked: `coresmd explain` predicts the replies the VMs got. About a minute.
+# consoles. Also checked: `coresmd explain` predicts the replies the VMs got, and the admin API's
+# timeline of the BIOS and UEFI VMs (GET /api/v1/nodes/<mac>/timeline, scripts/vm/timeline.ts)
+# lists every stage from DISCOVER to the boot-script URL, in order. About a minute.
 # VM_ONLY=bios-pxe,uefi runs a subset (bootloop includes bootloop-added); VM_KEEP=1 keeps the logs.
 #
 # Every address lives inside the namespace this script creates; nothing touches the host's
@@ -178,13 +181,15 @@ helpers_ready() {
 }
 check "smd-sim, the BSS stand-in and the capture are up in the server namespace" helpers_ready
 
-start_bg "$work/dhcp.log" ip netns exec "$srv" bin/coresmd dhcp -c "$work/coredhcp.yaml" --log-format logfmt -L debug
+admin_url=http://127.0.0.1:9180
+start_bg "$work/dhcp.log" ip netns exec "$srv" bin/coresmd dhcp -c "$work/coredhcp.yaml" --log-format logfmt -L debug --admin-listen 127.0.0.1:9180
 dhcp_pid=${pids[-1]}
 server_ready() {
   if ! wait_for_line "$work/dhcp.log" 'msg="DHCPv4 listening" mode=(raw|dgram) interfaces=' 20; then
     echo "the DHCP server did not start:"; tail -n 5 "$work/dhcp.log"; return 1
   fi
   wait_for_line "$work/dhcp.log" 'msg="inventory loaded"' 10 || { echo "no SMD inventory loaded:"; tail -n 5 "$work/dhcp.log"; return 1; }
+  wait_for_line "$work/dhcp.log" 'msg="admin server listening"' 5 || { echo "the admin server did not start:"; tail -n 5 "$work/dhcp.log"; return 1; }
   local l; l=$(grep -E 'msg="DHCPv4 listening" mode=(raw|dgram) interfaces=' "$work/dhcp.log" | tail -n 1)
   echo "${l#*msg=}; $(grep -m1 'msg="inventory loaded"' "$work/dhcp.log" | grep -oE 'interfaces=[0-9]+ components=[0-9]+') from smd-sim"
 }
@@ -280,6 +285,11 @@ vm_verdict() { # name kind mac expected-ip
   awk -v s="$(tail -n 1 "$work/$name.stages")" -v ms=$(( end - vm_t0 )) 'BEGIN { printf "%s (VM ran %.1fs)\n", s, ms / 1000 }'
 }
 
+# The admin server's timeline of a VM just booted (scripts/vm/timeline.ts checks the stages).
+admin_timeline() { # mac binary
+  ip netns exec "$srv" node --import tsx scripts/vm/timeline.ts "$admin_url" "$1" "$2" "$bss_url/boot/v1/bootscript?mac=$1"
+}
+
 vm_enabled() { [ -z "${VM_ONLY:-}" ] || [[ ",$VM_ONLY," == *",$1,"* ]]; }
 
 declare -A vm_title=(
@@ -318,6 +328,10 @@ for vm in bios-pxe uefi ipxe-rom bootloop bootloop-added; do
   read -r kind mac ip limit <<<"$(vm_run_args "$vm")"
   boot_vm "$vm" "$kind" "$mac" "$limit"
   check "${vm_title[$vm]}" vm_verdict "$vm" "$kind" "$mac" "$ip"
+  case $vm in
+    bios-pxe) check "admin API timeline of $mac: every stage from DISCOVER to the boot-script URL, in order" admin_timeline "$mac" undionly.kpxe ;;
+    uefi) check "admin API timeline of $mac: every stage from DISCOVER to the boot-script URL, in order" admin_timeline "$mac" ipxe-x86_64.efi ;;
+  esac
 done
 
 # `coresmd explain` (the dry run) must predict what the live server sent each known VM. It runs

@@ -1,16 +1,14 @@
-// The DHCP server of scripts/netns/dhcp6-test.sh: loads a coredhcp config, opens the one
-// inventory its coresmd plugin names (smd-sim or a file:// inventory) and runs startDhcp6 on its
-// server6 section and, when the file has one, startDhcp4 on server4: both stacks from one
-// config in one process, sharing the inventory. Logs logfmt lines to stdout until SIGTERM. It
-// calls the functions `coresmd dhcp` and `coresmd serve` start, so the test does not depend on
-// how those commands are wired.
+// The DHCP server of scripts/netns/dhcp6-test.sh: the appliance `coresmd dhcp` and `coresmd
+// serve` run (src/app/serve/appliance.ts), from a coredhcp config with server6 and, usually,
+// server4: both stacks, one inventory (smd-sim or a file:// inventory), and the boot servers of
+// the coresmd plugin (TFTP, and HTTP boot with http_port), which also listen on IPv6 because
+// server6 is configured. Logs logfmt lines to stdout until SIGTERM. It calls Appliance.start
+// directly rather than the CLI, so the test does not depend on how the commands parse flags.
 //
 //   node --import tsx scripts/netns/dhcp6-runner.ts CONFIG.yaml
-import { readCoredhcpConfigFile } from '../../src/app/config/coredhcp-config.ts';
 import { createLogger } from '../../src/app/log.ts';
-import { firstCoresmdConfig, inventoryFromConfig } from '../../src/app/dhcp/shared-inventory.ts';
-import { startDhcp4 } from '../../src/app/dhcp/run-dhcp4.ts';
-import { startDhcp6 } from '../../src/app/dhcp/run-dhcp6.ts';
+import { Appliance } from '../../src/app/serve/appliance.ts';
+import { loadServeConfig } from '../../src/app/serve/serve-config.ts';
 import { formatDuid } from '../../src/dhcp/v6/duid.ts';
 import { systemClock } from '../../src/seams/clock.ts';
 
@@ -21,23 +19,21 @@ if (file === undefined) {
 }
 const logger = createLogger({ level: 'debug', format: 'logfmt', sink: { write: (l) => process.stdout.write(l) } });
 try {
-  const cfg = readCoredhcpConfigFile(file);
-  if (cfg.server6 === undefined) throw new Error(`${file}: no server6 section`);
-  for (const w of cfg.warnings) logger.warn(String(w));
-  const coresmd = firstCoresmdConfig(cfg);
-  const inventory = coresmd === undefined ? undefined : inventoryFromConfig(coresmd, { clock: systemClock, logger, env: process.env });
-  await inventory?.start();
-  const v6 = await startDhcp6(cfg.server6, { inventory, clock: systemClock, logger });
-  const v4 = cfg.server4 === undefined ? undefined : await startDhcp4(cfg.server4, { inventory, clock: systemClock, logger });
+  const loaded = loadServeConfig({ dhcp: file }, process.env);
+  if (!loaded.ok) throw new Error(loaded.failures.flatMap((f) => f.errors).join('; '));
+  if (loaded.config.dhcp?.server6 === undefined) throw new Error(`${file}: no server6 section`);
+  const app = await Appliance.start(loaded.config, { logger, clock: systemClock, env: process.env });
+  const v6 = app.dhcp6!;
+  const v4 = app.dhcp4?.transport;
   logger.info('dhcp6-runner ready', {
     duid: formatDuid(v6.serverDuid),
     interfaces: v6.transport.interfaces.join(',') || 'any',
-    dhcp4: v4 === undefined ? 'off' : `${v4.transport.mode} ${v4.transport.interfaces.join(',')}`,
+    dhcp4: v4 === undefined ? 'off' : `${v4.mode} ${v4.interfaces.join(',')}`,
+    tftp: app.boot?.tftpEndpoints.join(' ') ?? 'off',
+    http: app.boot?.httpUrl ?? 'off',
   });
   const stop = async () => {
-    await v4?.close();
-    await v6.close();
-    await inventory?.stop();
+    await app.stop();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

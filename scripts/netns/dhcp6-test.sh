@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# DHCPv6 with real clients in throwaway network namespaces (root only): startDhcp6 (and
-# startDhcp4, from the same config, in the same process: scripts/netns/dhcp6-runner.ts) against a
-# file:// inventory, answering ISC dhclient -6 and dhcpcd directly and through ISC dhcrelay -6.
+# DHCPv6 with real clients in throwaway network namespaces (root only): the appliance (DHCPv6,
+# DHCPv4 from the same config, and the coresmd plugin's TFTP and HTTP boot servers, in one
+# process: scripts/netns/dhcp6-runner.ts) against a file:// inventory, answering ISC dhclient -6
+# and dhcpcd directly and through ISC dhcrelay -6, and booting two PXE-like clients over IPv6.
 #
 #   LAN A: bridge @brA in the server ns, 2001:db8:1::1/64 and 172.16.0.253/24
 #     dhk 52:54:00:d6:00:01  dhclient -6 (arch 7), SMD 2001:db8:1::101 (and 172.16.0.1: dhclient -4 too)
 #     dck 52:54:00:d6:00:02  dhcpcd -6 with Rapid Commit, SMD 2001:db8:1::102
 #     dhu 02:00:00:d6:00:99  dhclient -6, not in SMD
 #     dh4 52:54:00:d6:00:05  dhclient -6, in SMD with an IPv4 address only
+#     dpx 52:54:00:d6:00:06  scripts/netns/dhcp6-boot-client.ts, arch 7 (UEFI PXE), SMD 2001:db8:1::106
+#     dhb 52:54:00:d6:00:07  the same, arch 16 with vendor class HTTPClient (UEFI HTTP boot), SMD 2001:db8:1::107
 #   uplink: server 2001:db8:ff::1/64 ── relay ns 2001:db8:ff::2/64, dhcrelay -6 -l @brR -u 2001:db8:ff::1
 #   LAN R: bridge @brR in the relay ns, 2001:db8:2::1/64
 #     dhr 52:54:00:d6:00:04  dhclient -6 as iPXE (user class), SMD 2001:db8:2::104
@@ -17,7 +20,10 @@
 # for iPXE); dhcpcd's Rapid Commit gets a REPLY to its SOLICIT; the relayed client is answered
 # with RELAY-REPL through dhcrelay; an unknown MAC and an SMD node without IPv6 get no address
 # and the server logs why; CONFIRM and RELEASE are answered; dhclient -4 gets the node's IPv4
-# lease from the same process.
+# lease from the same process; the PXE client gets tftp://[2001:db8:1::1]/ipxe-x86_64.efi and
+# fetches it over IPv6 TFTP (tftp-hpa -6), and the same file from the server's link-local address
+# on LAN A (curl, zone in the URL); the HTTP boot client gets http://[2001:db8:1::1]:8080/… and
+# curl -6 fetches it. The bytes must match the firmware file served.
 #
 # Every name carries the script's PID; processes are stopped by PID and namespaces deleted by
 # name on exit, even on failure. NETNS_KEEP=1 keeps the logs directory.
@@ -57,11 +63,17 @@ print_summary() {
 }
 
 missing=()
-for t in dhclient:isc-dhcp-client dhcpcd:dhcpcd-base dhcrelay:isc-dhcp-relay tcpdump:tcpdump; do
+for t in dhclient:isc-dhcp-client dhcpcd:dhcpcd-base dhcrelay:isc-dhcp-relay tcpdump:tcpdump tftp:tftp-hpa curl:curl; do
   command -v "${t%%:*}" >/dev/null 2>&1 || missing+=("${t%%:*} (Debian package ${t#*:})")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   results+=("FAIL  DHCPv6 clients installed: missing ${missing[*]}; .ci/run installs them")
+  failed=1
+  print_summary
+fi
+firmware="$root/firmware/ipxe/bin/ipxe-x86_64.efi"
+if [ ! -s "$firmware" ]; then
+  results+=("FAIL  iPXE firmware present: $firmware is missing; run firmware/ipxe/fetch.sh (.ci/run does)")
   failed=1
   print_summary
 fi
@@ -98,6 +110,8 @@ setup() {
   add_client dck 52:54:00:d6:00:02 "$srv" "$br_a" &&
   add_client dhu 02:00:00:d6:00:99 "$srv" "$br_a" &&
   add_client dh4 52:54:00:d6:00:05 "$srv" "$br_a" &&
+  add_client dpx 52:54:00:d6:00:06 "$srv" "$br_a" &&
+  add_client dhb 52:54:00:d6:00:07 "$srv" "$br_a" &&
   add_client dhr 52:54:00:d6:00:04 "$relay" "$br_r"
 }
 if ! setup; then
@@ -113,17 +127,23 @@ cat >"$work/inventory.json" <<'EOF'
  {"ID":"525400d60001","MACAddress":"52:54:00:d6:00:01","ComponentID":"x1000c0s0b0n0","Type":"Node","IPAddresses":[{"IPAddress":"172.16.0.1"},{"IPAddress":"2001:db8:1::101"}]},
  {"ID":"525400d60002","MACAddress":"52:54:00:d6:00:02","ComponentID":"x1000c0s0b1n0","Type":"Node","IPAddresses":[{"IPAddress":"2001:db8:1::102"}]},
  {"ID":"525400d60004","MACAddress":"52:54:00:d6:00:04","ComponentID":"x1000c0s0b3n0","Type":"Node","IPAddresses":[{"IPAddress":"2001:db8:2::104"}]},
- {"ID":"525400d60005","MACAddress":"52:54:00:d6:00:05","ComponentID":"x1000c0s0b4n0","Type":"Node","IPAddresses":[{"IPAddress":"172.16.0.5"}]}
+ {"ID":"525400d60005","MACAddress":"52:54:00:d6:00:05","ComponentID":"x1000c0s0b4n0","Type":"Node","IPAddresses":[{"IPAddress":"172.16.0.5"}]},
+ {"ID":"525400d60006","MACAddress":"52:54:00:d6:00:06","ComponentID":"x1000c0s0b5n0","Type":"Node","IPAddresses":[{"IPAddress":"2001:db8:1::106"}]},
+ {"ID":"525400d60007","MACAddress":"52:54:00:d6:00:07","ComponentID":"x1000c0s0b6n0","Type":"Node","IPAddresses":[{"IPAddress":"2001:db8:1::107"}]}
 ],"Components":[
  {"ID":"x1000c0s0b0n0","Type":"Node","State":"On","Enabled":true,"NID":1},
  {"ID":"x1000c0s0b1n0","Type":"Node","State":"On","Enabled":true,"NID":2},
  {"ID":"x1000c0s0b3n0","Type":"Node","State":"On","Enabled":true,"NID":4},
- {"ID":"x1000c0s0b4n0","Type":"Node","State":"On","Enabled":true,"NID":5}
+ {"ID":"x1000c0s0b4n0","Type":"Node","State":"On","Enabled":true,"NID":5},
+ {"ID":"x1000c0s0b5n0","Type":"Node","State":"On","Enabled":true,"NID":6},
+ {"ID":"x1000c0s0b6n0","Type":"Node","State":"On","Enabled":true,"NID":7}
 ]}
 EOF
+mkdir -p "$work/tftp" && cp "$firmware" "$work/tftp/"
 cat >"$work/coredhcp.yaml" <<EOF
 # server6 has no listen: the default joins ff02::1:2 (and ff05::1:3) on every multicast
-# interface, here $br_a and the uplink $up_s, where dhcrelay's RELAY-FORWs arrive.
+# interface, here $br_a and the uplink $up_s, where dhcrelay's RELAY-FORWs arrive. TFTP (port
+# 69) and HTTP boot (8080) listen on every address, IPv6 ones included since server6 is there.
 server6:
   plugins:
     - dns: 2001:db8:1::53 2001:db8:1::54
@@ -134,6 +154,8 @@ server6:
         cache_valid=1m
         lease_time=10m
         domain=openchami.cluster
+        tftp_dir=$work/tftp
+        http_port=8080
         rule=name:nodes,type:Node,hostname:nid{04d}
 server4:
   listen:
@@ -147,6 +169,8 @@ server4:
         cache_valid=1m
         lease_time=10m
         domain=openchami.cluster
+        tftp_dir=$work/tftp
+        http_port=8080
         rule=name:nodes,type:Node,hostname:nid{04d}
 EOF
 
@@ -313,6 +337,61 @@ dual_stack() {
   echo "ip=$(field "$l" ip) hostname=$(field "$l" hostname) server_id=$(field "$l" server_id) (DHCPv6 gave it 2001:db8:1::101)"
 }
 check "dual stack: dhclient -4 on the same node gets 172.16.0.1 from server4 of the same process" dual_stack
+
+# --- booting over IPv6: option 59, then the file over TFTP and HTTP ------------------------------
+boot_client() { # name arch [http] -> the client's REPLY line
+  ip netns exec "${c_ns[$1]}" node --import tsx "$root/scripts/netns/dhcp6-boot-client.ts" "${c_if[$1]}" "${@:2}" >"$work/$1.reply" 2>&1
+  local l; l=$(grep -E '^event=REPLY ' "$work/$1.reply")
+  [ -n "$l" ] || { echo "no REPLY:"; tail -n 3 "$work/$1.reply" | cut -c1-300; return 1; }
+  echo "$l"
+}
+same_bytes() { # file what
+  cmp -s "$1" "$firmware" || { echo "$2: $(stat -c %s "$1" 2>/dev/null || echo no) bytes, not the $(stat -c %s "$firmware")-byte firmware"; return 1; }
+}
+tftp_boot() {
+  local l url
+  l=$(boot_client dpx 7) || { echo "$l"; return 1; }
+  url=$(field "$l" bootfile)
+  [ "$(field "$l" ip6)" = 2001:db8:1::106 ] || { echo "ip6: got '$(field "$l" ip6)', want 2001:db8:1::106"; return 1; }
+  [ "$url" = 'tftp://[2001:db8:1::1]/ipxe-x86_64.efi' ] || { echo "bootfile: got '$url'"; return 1; }
+  # What the firmware does with the lease: the address on its link, then the file.
+  ip -n "${c_ns[dpx]}" addr add 2001:db8:1::106/64 dev "${c_if[dpx]}" nodad || return 1
+  timeout 20 ip netns exec "${c_ns[dpx]}" tftp -6 -m binary 2001:db8:1::1 -c get ipxe-x86_64.efi "$work/dpx.efi" >"$work/dpx-tftp.out" 2>&1 ||
+    { echo "tftp -6 failed:"; tail -n 3 "$work/dpx-tftp.out"; return 1; }
+  same_bytes "$work/dpx.efi" "tftp -6 got" || return 1
+  # RFC 1350 TID: the transfer socket is on the address the request went to.
+  grep -qE 'msg="transfer starts" .*client=2001:db8:1::106:[0-9]+ .*local=2001:db8:1::1:[0-9]+$' "$work/server.log" ||
+    { echo "no 'transfer starts' from local 2001:db8:1::1 to 2001:db8:1::106 in the server log"; grep 'transfer starts' "$work/server.log" | tail -n 2 | cut -c1-300; return 1; }
+  echo "bootfile=$url; tftp -6 fetched $(stat -c %s "$work/dpx.efi") bytes, the firmware's, from 2001:db8:1::1"
+}
+check "PXE client, arch 7 (SOLICIT/REQUEST from the repo's codec): option 59 names our LAN A address, and the file comes over IPv6 TFTP" tftp_boot
+
+tftp_link_local() {
+  local ll
+  ll=$(ip -n "$srv" -6 -o addr show dev "$br_a" scope link | awk '{print $4}' | cut -d/ -f1 | head -n 1)
+  [ -n "$ll" ] || { echo "no link-local address on $br_a"; return 1; }
+  timeout 20 ip netns exec "${c_ns[dpx]}" curl -sS -g -o "$work/dpx-ll.efi" "tftp://[$ll%25${c_if[dpx]}]/ipxe-x86_64.efi" 2>"$work/dpx-ll.out" ||
+    { echo "curl tftp://[$ll%${c_if[dpx]}] failed:"; tail -n 3 "$work/dpx-ll.out"; return 1; }
+  same_bytes "$work/dpx-ll.efi" "curl over link-local got" || return 1
+  grep -qE "msg=\"transfer starts\" .*client=fe80::5054:ff:fed6:6%$br_a:[0-9]+ .*local=$ll%$br_a:[0-9]+\$" "$work/server.log" ||
+    { echo "no 'transfer starts' from local $ll%$br_a in the server log"; grep 'transfer starts' "$work/server.log" | tail -n 2 | cut -c1-300; return 1; }
+  echo "curl tftp://[fe80::…%${c_if[dpx]}]/ipxe-x86_64.efi: $(stat -c %s "$work/dpx-ll.efi") bytes, the firmware's, from the socket on fe80::…%$br_a"
+}
+check "the same file over TFTP to the server's link-local address on LAN A" tftp_link_local
+
+http_boot() {
+  local l url
+  l=$(boot_client dhb 16 http) || { echo "$l"; return 1; }
+  url=$(field "$l" bootfile)
+  [ "$url" = 'http://[2001:db8:1::1]:8080/ipxe-x86_64.efi' ] || { echo "bootfile: got '$url'"; return 1; }
+  [ "$(field "$l" vendor_class)" = 343:HTTPClient ] || { echo "vendor class: got '$(field "$l" vendor_class)', want 343:HTTPClient"; return 1; }
+  ip -n "${c_ns[dhb]}" addr add 2001:db8:1::107/64 dev "${c_if[dhb]}" nodad || return 1
+  timeout 20 ip netns exec "${c_ns[dhb]}" curl -6 -sS -g -o "$work/dhb.efi" "$url" 2>"$work/dhb-curl.out" ||
+    { echo "curl -6 $url failed:"; tail -n 3 "$work/dhb-curl.out"; return 1; }
+  same_bytes "$work/dhb.efi" "curl -6 got" || return 1
+  echo "bootfile=$url vendor_class=343:HTTPClient; curl -6 fetched $(stat -c %s "$work/dhb.efi") bytes, the firmware's"
+}
+check "UEFI HTTP boot client, arch 16: option 59 is http://[our LAN A address]:8080/…, and curl -6 fetches it" http_boot
 
 still_running() { kill -0 "$server_pid" 2>/dev/null && echo "pid $server_pid"; }
 check "the DHCP server is still running" still_running

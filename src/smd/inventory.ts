@@ -18,6 +18,7 @@
 
 import type { Clock, TimerHandle } from '../seams/clock.ts';
 import type { Logger } from '../seams/logger.ts';
+import { noBootEvents, type BootEvents } from '../seams/boot-events.ts';
 import { readCacheFile, writeCacheFile } from './cache-file.ts';
 import { describeError } from './errors.ts';
 import { buildSnapshot } from './snapshot.ts';
@@ -69,6 +70,8 @@ export interface InventoryOptions {
   readonly logger: Logger;
   readonly refreshIntervalMs: number;
   readonly cacheFile?: string;
+  /** Where each refresh is reported (refresh-ok, refresh-failed: the admin history); none by default. */
+  readonly events?: BootEvents | undefined;
 }
 
 /** Stats worth a warning: data SMD holds that we had to skip. */
@@ -81,6 +84,7 @@ class RefreshingInventory implements Inventory {
   readonly #intervalMs: number;
   readonly #cacheFile: string | undefined;
   readonly #listeners = new Set<SwapListener>();
+  readonly #events: BootEvents;
 
   #snapshot: Snapshot | undefined;
   #origin: SnapshotOrigin | undefined;
@@ -100,6 +104,7 @@ class RefreshingInventory implements Inventory {
     this.#log = options.logger.child({ component: 'inventory' });
     this.#intervalMs = options.refreshIntervalMs;
     this.#cacheFile = options.cacheFile;
+    this.#events = options.events ?? noBootEvents;
   }
 
   current(): Snapshot | undefined {
@@ -211,6 +216,14 @@ class RefreshingInventory implements Inventory {
       components: snapshot.stats.components,
       durationMs,
     };
+    if (this.#events.enabled) {
+      this.#events.emit({
+        service: 'smd',
+        type: 'refresh-ok',
+        summary: `${snapshot.stats.components} components, ${snapshot.stats.interfaces} interfaces in ${durationMs} ms`,
+        detail: fields,
+      });
+    }
     if (streak > 0) this.#log.info('inventory refresh recovered', { ...fields, failures: streak });
     else if (!hadData) this.#log.info('inventory loaded', fields);
     else this.#log.debug('inventory refreshed', fields);
@@ -225,6 +238,7 @@ class RefreshingInventory implements Inventory {
     this.#lastDurationMs = durationMs;
     const age = this.#snapshot === undefined ? undefined : this.#clock.now() - this.#snapshot.fetchedAt;
     const fields = { source: this.#source.describe(), code: error.code, error: error.message, failures: this.#failures, ageMs: age };
+    if (this.#events.enabled) this.#events.emit({ service: 'smd', type: 'refresh-failed', summary: `${error.message} (${error.code})`, detail: { ...fields, durationMs } });
     if (this.#failures === 1) {
       this.#log.error(
         this.#snapshot === undefined

@@ -1,7 +1,9 @@
-// Runs scripts/netns/dhcp6-test.sh: startDhcp6 (and startDhcp4, same config, same process) in a
-// throwaway network namespace, answering real ISC dhclient -6 and dhcpcd clients directly and
-// through ISC dhcrelay -6. Needs root and iproute2; CI runs it as root after .ci/run installed
-// the clients. Elsewhere it skips and says why.
+// Runs scripts/netns/dhcp6-test.sh: the appliance (DHCPv6, DHCPv4 from the same config, TFTP and
+// HTTP boot, one process) in a throwaway network namespace, answering real ISC dhclient -6 and
+// dhcpcd clients directly and through ISC dhcrelay -6, and two PXE-like clients built on the
+// repo's codec that boot over IPv6: option 59, then the firmware over TFTP (tftp-hpa -6, curl to
+// a link-local address) and over HTTP (curl -6). Needs root and iproute2; CI runs it as root
+// after .ci/run installed the clients and fetched the firmware. Elsewhere it skips and says why.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -14,7 +16,10 @@ const skip = !isRoot ? 'needs root for network namespaces' : !hasIp ? 'needs ipr
 
 /** Every check the script runs, in order, with what its PASS detail must show. */
 const CHECKS: ReadonlyArray<readonly [string, RegExp]> = [
-  ['one process serves DHCPv6 on LAN A and the relay uplink (and DHCPv4 on LAN A)', /"dhcp6-runner ready" duid="LL [0-9a-f:]{17}" interfaces=\S+ dhcp4="raw /],
+  [
+    'one process serves DHCPv6 on LAN A and the relay uplink (and DHCPv4 on LAN A)',
+    /"dhcp6-runner ready" duid="LL [0-9a-f:]{17}" interfaces=\S+ dhcp4="raw \S+" tftp="[^"]*172\.16\.0\.253:69 [^"]*\[2001:db8:1::1\]:69 \[fe80::[0-9a-f:]+%\S+\]:69[^"]*" http=http:\/\/0\.0\.0\.0:8080$/,
+  ],
   [
     'dhclient -6, known MAC 52:54:00:d6:00:01 (arch 7): SMD IPv6 address, DNS, search domains, FQDN, TFTP URL on our LAN A address',
     /^ip6=2001:db8:1::101 dns=2001:db8:1::53,2001:db8:1::54 search=openchami\.cluster\.,example\.test\. fqdn=nid0001\.openchami\.cluster bootfile=tftp:\/\/\[2001:db8:1::1\]\/ipxe-x86_64\.efi life=600 renew=300 rebind=480$/,
@@ -33,6 +38,15 @@ const CHECKS: ReadonlyArray<readonly [string, RegExp]> = [
   ['dhclient -6 restarted with its lease: CONFIRM answered with Success (2001:db8:1::101 is on LAN A)', /^REPLY with status Success to the CONFIRM of 2001:db8:1::101/],
   ['dhclient -6 -r: RELEASE answered with Success', /^REPLY with status Success to the RELEASE/],
   ['dual stack: dhclient -4 on the same node gets 172.16.0.1 from server4 of the same process', /^ip=172\.16\.0\.1 hostname=nid0001\.openchami\.cluster server_id=172\.16\.0\.253 /],
+  [
+    "PXE client, arch 7 (SOLICIT/REQUEST from the repo's codec): option 59 names our LAN A address, and the file comes over IPv6 TFTP",
+    /^bootfile=tftp:\/\/\[2001:db8:1::1\]\/ipxe-x86_64\.efi; tftp -6 fetched \d+ bytes, the firmware's, from 2001:db8:1::1$/,
+  ],
+  ["the same file over TFTP to the server's link-local address on LAN A", /^curl tftp:\/\/\[fe80::…%\S+\]\/ipxe-x86_64\.efi: \d+ bytes, the firmware's, from the socket on fe80::…%\S+$/],
+  [
+    'UEFI HTTP boot client, arch 16: option 59 is http://[our LAN A address]:8080/…, and curl -6 fetches it',
+    /^bootfile=http:\/\/\[2001:db8:1::1\]:8080\/ipxe-x86_64\.efi vendor_class=343:HTTPClient; curl -6 fetched \d+ bytes, the firmware's$/,
+  ],
   ['the DHCP server is still running', /^pid \d+$/],
 ];
 

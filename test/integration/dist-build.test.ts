@@ -64,6 +64,30 @@ const NODE_MAC = '52:54:00:be:ef:01';
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
+/** The admin servers' addresses in the server namespace: the executable's and the bundle's. */
+const SEA_ADMIN = '127.0.0.1:9180';
+const MJS_ADMIN = '127.0.0.1:9181';
+const UI_DIR = join(ROOT, 'src', 'app', 'admin', 'ui');
+const UI_PATHS = { '/': 'index.html', '/ui/app.js': 'app.js', '/ui/app.css': 'app.css' } as const;
+
+/** GETs the status page's three files from `admin` in the server namespace: status, type and sha256 of each. */
+function fetchUi(admin: string): Record<string, { status: number; type: string | null; sha: string }> | undefined {
+  const script = `const { createHash } = await import('node:crypto'); const out = {};
+for (const p of ${JSON.stringify(Object.keys(UI_PATHS))}) {
+  const r = await fetch('http://' + process.argv[1] + p);
+  out[p] = { status: r.status, type: r.headers.get('content-type'), sha: createHash('sha256').update(Buffer.from(await r.arrayBuffer())).digest('hex') };
+}
+console.log(JSON.stringify(out));`;
+  const r = sh('ip', ['netns', 'exec', SRV_NS, process.execPath, '--input-type=module', '-e', script, admin]);
+  return r.status === 0 ? (JSON.parse(r.out) as Record<string, { status: number; type: string | null; sha: string }>) : undefined;
+}
+
+/** What fetchUi should see: the files of src/app/admin/ui, byte for byte. */
+function expectedUi(): Record<string, { status: number; type: string; sha: string }> {
+  const type = (name: string) => `${name.endsWith('.html') ? 'text/html' : name.endsWith('.js') ? 'text/javascript' : 'text/css'}; charset=utf-8`;
+  return Object.fromEntries(Object.entries(UI_PATHS).map(([p, name]) => [p, { status: 200, type: type(name), sha: sha256(readFileSync(join(UI_DIR, name))) }]));
+}
+
 describe('dist/coresmd: the single executable on a host without Node', { skip, timeout: 300_000 }, () => {
   let work: string;
   let noNode: string;
@@ -203,7 +227,7 @@ server4:
 
   test(`udhcpc gets its SMD lease from \`dist/coresmd ${SERVE ? 'serve' : 'dhcp'}\`, served through the embedded raw-socket addon`, async () => {
     const dhcp = SERVE
-      ? startServer('serve', ['serve', '--dhcp', join(work, 'config.yaml'), '--dns', join(work, 'Corefile')])
+      ? startServer('serve', ['serve', '--dhcp', join(work, 'config.yaml'), '--dns', join(work, 'Corefile'), '--admin-listen', SEA_ADMIN])
       : startServer('dhcp', ['dhcp', '-c', join(work, 'config.yaml')]);
     const log = logs.get(SERVE ? 'serve' : 'dhcp')!;
     await until('the DHCP server listening in raw mode', 20_000, () => (/"msg":"DHCPv4 listening".*"mode":"raw"/.test(log()) ? true : dhcp.exitCode === null ? undefined : false), allLogs);
@@ -270,6 +294,24 @@ server4:
     assert.equal(answer, '172.16.0.1', allLogs());
     const ptr = sh('ip', ['netns', 'exec', CLI_NS, 'dig', `@${SRV_IP}`, '+tries=1', '+timeout=1', '+short', '-x', '172.16.0.1']);
     assert.equal(ptr.out.trim(), 'x1000c0s0b0n0.openchami.cluster.', 'PTR names the xname');
+  });
+
+  test('the status page is built in: dist/coresmd and dist/coresmd.mjs serve src/app/admin/ui byte for byte', { skip: SERVE ? false : 'no coresmd serve in this tree' }, async () => {
+    // The executable's `serve` (started above) has no src/ to read from: only the embedded copy can answer.
+    const sea = await until('the admin server of dist/coresmd', 15_000, () => fetchUi(SEA_ADMIN), allLogs);
+    assert.deepEqual(sea, expectedUi(), allLogs());
+
+    // The bundle, run by plain node from dist/ (no src/app/admin/ui beside it), as `dns` on ports of its own.
+    const corefile = join(work, 'Corefile-mjs');
+    writeFileSync(corefile, `.:5354 {\n    bind 127.0.0.1\n    coresmd {\n        smd_url file://${INVENTORY}\n        zone openchami.cluster {\n            nodes nid{03d}\n        }\n    }\n}\n`);
+    const mjs = spawn('ip', ['netns', 'exec', SRV_NS, process.execPath, MJS, 'dns', '-conf', corefile, '--admin-listen', MJS_ADMIN], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(mjs);
+    let log = '';
+    mjs.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    mjs.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    logs.set('mjs dns', () => log);
+    const bundle = await until('the admin server of dist/coresmd.mjs', 15_000, () => (mjs.exitCode === null ? fetchUi(MJS_ADMIN) : {}), allLogs);
+    assert.deepEqual(bundle, expectedUi(), allLogs());
   });
 
   test('the servers are still running', () => {

@@ -4,7 +4,8 @@
 // → BSS, an iPXE NIC ROM straight to BSS, a MAC SMD does not know into the bootloop and, once
 // the MAC is added to SMD, the same VM to BSS. Needs root and the Debian packages .ci/run
 // installs (qemu-system-x86, ovmf, ipxe-qemu, seabios, ipxe); elsewhere it skips and says why.
-// Software emulation (TCG): about a minute.
+// Software emulation (TCG): about a minute. The server runs with its admin API, and the BIOS
+// and UEFI VMs' timelines (GET /api/v1/nodes/<mac>/timeline) must list every stage in order.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -45,8 +46,20 @@ const CHECKS: ReadonlyArray<readonly [string, RegExp]> = [
     new RegExp(String.raw`^DHCP\(arch=0 PXE-EMU\) ${t} → ACK 172\.16\.0\.11 undionly\.kpxe ${t} → TFTP undionly\.kpxe ${t} → iPXE DHCP ${t} → ACK 172\.16\.0\.11 script URL ${t} → ${get(MAC.bios)} → script ran ${t} \(VM ran [\d.]+s\)$`),
   ],
   [
+    `admin API timeline of ${MAC.bios}: every stage from DISCOVER to the boot-script URL, in order`,
+    new RegExp(
+      String.raw`^x3000c0s1b0n0: DISCOVER ${t} → OFFER undionly\.kpxe 172\.16\.0\.11 rule=nodes ${t} → REQUEST ${t} → ACK undionly\.kpxe ${t} → TFTP undionly\.kpxe \d+ bytes ${t} → DISCOVER iPXE ${t} → REQUEST iPXE ${t} → ACK script URL ${t} \(\d+ events\)$`,
+    ),
+  ],
+  [
     `UEFI (OVMF PXE, virtio-net): DHCP arch 7 → TFTP ipxe-x86_64.efi → iPXE DHCP → GET /boot/v1/bootscript?mac=${MAC.uefi}`,
     new RegExp(String.raw`^DHCP\(arch=7\) ${t} → ACK 172\.16\.0\.12 ipxe-x86_64\.efi ${t} → TFTP ipxe-x86_64\.efi ${t} → iPXE DHCP ${t} → ACK 172\.16\.0\.12 script URL ${t} → ${get(MAC.uefi)} → script ran ${t} \(VM ran [\d.]+s\)$`),
+  ],
+  [
+    `admin API timeline of ${MAC.uefi}: every stage from DISCOVER to the boot-script URL, in order`,
+    new RegExp(
+      String.raw`^x3000c0s2b0n0: DISCOVER ${t} → OFFER ipxe-x86_64\.efi 172\.16\.0\.12 rule=nodes ${t} → REQUEST ${t} → ACK ipxe-x86_64\.efi ${t} → TFTP ipxe-x86_64\.efi 850528 bytes ${t} → DISCOVER iPXE ${t} → REQUEST iPXE ${t} → ACK script URL ${t} \(\d+ events\)$`,
+    ),
   ],
   [
     `BIOS (SeaBIOS, Debian's iPXE e1000 ROM): iPXE DHCP → GET /boot/v1/bootscript?mac=${MAC.rom}`,

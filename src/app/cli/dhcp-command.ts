@@ -3,7 +3,7 @@
 // `coresmd serve` with only the DHCP file: SIGHUP reloads, SIGTERM drains (src/app/serve/).
 import { flag, UsageError } from './args.ts';
 import type { Command } from './command.ts';
-import { LOG_FLAGS, loggerFromFlags } from '../serve/cli-flags.ts';
+import { ADMIN_FLAG, adminListenFlag, LOG_FLAGS, loggerFromFlags } from '../serve/cli-flags.ts';
 import { runAppliance } from '../serve/run-appliance.ts';
 import { systemClock } from '../../seams/clock.ts';
 
@@ -30,6 +30,7 @@ export const dhcpCommand: Command = {
     { name: 'plugins', aliases: ['P'], help: 'list the plugins and exit' },
     ...LOG_FLAGS,
     { name: 'no-raw-socket', help: 'use only node:dgram (single-interface hosts)' },
+    ADMIN_FLAG,
   ],
   details: 'SIGHUP reloads the config (an invalid one is rejected and the running one keeps serving); SIGTERM drains and exits. See `coresmd serve --help`.',
   async run(args, io) {
@@ -47,6 +48,7 @@ export const dhcpCommand: Command = {
       clock: systemClock,
       env: process.env,
       rawSocket: flag(args, 'no-raw-socket') === undefined ? 'auto' : 'off',
+      adminListen: adminListenFlag(args),
     });
   },
 };

@@ -6,7 +6,7 @@ import { flag, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { DNS_DEFAULT_PORT } from '../dns/corefile-config.ts';
 import { DNS_DIRECTIVES } from '../dns/directives.ts';
-import { LOG_FLAGS, loggerFromFlags, parsePort } from '../serve/cli-flags.ts';
+import { ADMIN_FLAG, adminListenFlag, LOG_FLAGS, loggerFromFlags, parsePort } from '../serve/cli-flags.ts';
 import { runAppliance } from '../serve/run-appliance.ts';
 import { systemClock } from '../../seams/clock.ts';
 
@@ -20,6 +20,7 @@ export const dnsCommand: Command = {
     { name: 'plugins', help: 'list the directives and exit' },
     { name: 'quiet', help: 'no start-up banner' },
     ...LOG_FLAGS,
+    ADMIN_FLAG,
   ],
   details:
     'Directives: coresmd, forward, bind, prometheus, ready, health, log, errors (see -plugins).\n' +
@@ -40,6 +41,7 @@ export const dnsCommand: Command = {
       logger,
       clock: systemClock,
       env: process.env,
+      adminListen: adminListenFlag(args),
       started: (app) => {
         if (quiet) return;
         for (const l of app.dns?.listeners ?? []) io.out(`${l.server} ${l.proto} ${l.address}:${l.port}\n`);

@@ -4,7 +4,7 @@ import { flag, UsageError } from './args.ts';
 import type { Command } from './command.ts';
 import { DNS_DEFAULT_PORT } from '../dns/corefile-config.ts';
 import { DEFAULT_DRAIN_TIMEOUT_MS } from '../serve/appliance.ts';
-import { LOG_FLAGS, loggerFromFlags, parsePort } from '../serve/cli-flags.ts';
+import { ADMIN_FLAG, adminListenFlag, LOG_FLAGS, loggerFromFlags, parsePort } from '../serve/cli-flags.ts';
 import { runAppliance } from '../serve/run-appliance.ts';
 import { systemClock } from '../../seams/clock.ts';
 
@@ -29,6 +29,10 @@ Signals:
                    (at most --drain-timeout), the bootloop lease journal is closed (fsynced),
                    then every server closes.
 
+Admin API (docs/admin-api.md): per-node boot timeline, live events, leases, explain,
+quarantine, /metrics, /healthz and /readyz, and a status page, on 127.0.0.1:9180 unless
+--admin-listen or the coredhcp file's admin: section says otherwise (off disables it).
+
 Logs go to stderr, one JSON object (or logfmt line) per event with time, level and msg.
 packaging/systemd/coresmd.service runs this command as an unprivileged user with
 CAP_NET_RAW and CAP_NET_BIND_SERVICE; \`systemctl reload coresmd\` sends SIGHUP.`;
@@ -44,6 +48,7 @@ export const serveCommand: Command = {
     ...LOG_FLAGS,
     { name: 'no-raw-socket', help: 'DHCPv4 uses only node:dgram (single-interface hosts)' },
     { name: 'drain-timeout', value: 'SECONDS', help: `how long SIGTERM waits for DHCP requests in flight (default ${DEFAULT_DRAIN_TIMEOUT_MS / 1000})` },
+    ADMIN_FLAG,
   ],
   details: DETAILS,
   async run(args, io) {
@@ -64,6 +69,7 @@ export const serveCommand: Command = {
       env: process.env,
       rawSocket: flag(args, 'no-raw-socket') === undefined ? 'auto' : 'off',
       drainTimeoutMs: drainS * 1000,
+      adminListen: adminListenFlag(args),
     });
   },
 };

@@ -20,6 +20,7 @@ import { tokenizeArgs, type PluginContext } from './plugin-args.ts';
 import { isStockPlugin, parseStockPlugin, STOCK_PLUGIN_FAMILIES, type ServerFamily, type StockConfigs, type StockPluginName } from './stock-plugins.ts';
 import { describeNode, type YamlEntry, type YamlMap, type YamlNode } from './yaml-node.ts';
 import { parseYaml } from './yaml.ts';
+import { loadAdminSection, type AdminConfig } from '../admin/admin-config.ts';
 
 type Positioned<N extends string, C> = ConfigPos & { readonly name: N; readonly config: C };
 
@@ -42,12 +43,14 @@ export interface CoredhcpConfig {
   readonly file: string;
   readonly server4?: ServerSection;
   readonly server6?: ServerSection;
+  /** The admin server's `admin:` section (src/app/admin/admin-config.ts); not a coredhcp key. */
+  readonly admin?: AdminConfig;
   readonly warnings: readonly ConfigWarning[];
 }
 
 export const PLUGIN_NAMES: readonly PluginName[] = [...(Object.keys(STOCK_PLUGIN_FAMILIES) as StockPluginName[]), 'coresmd', 'bootloop'];
 
-const TOP_KEYS = ['server4', 'server6'] as const;
+const TOP_KEYS = ['server4', 'server6', 'admin'] as const;
 const SECTION_KEYS = ['listen', 'interface', 'plugins'] as const;
 
 // coresmd settings that belong to the shared inventory / TFTP server, not to one section.
@@ -79,7 +82,7 @@ export function readCoredhcpConfigFile(path: string): CoredhcpConfig {
 export function loadCoredhcpConfig(text: string, file: string): CoredhcpConfig {
   const root = parseYaml(text, file);
   const diag = new Diagnostics(file);
-  const sections: { server4?: ServerSection; server6?: ServerSection } = {};
+  const sections: { server4?: ServerSection; server6?: ServerSection; admin?: AdminConfig } = {};
 
   if (root.kind !== 'map') {
     diag.error(root, root.kind === 'null' ? ConfigErrorCode.MissingKey : ConfigErrorCode.WrongType, `expected a mapping with server4 and/or server6, found ${describeNode(root)}`);
@@ -90,6 +93,9 @@ export function loadCoredhcpConfig(text: string, file: string): CoredhcpConfig {
         const family = entry.key === 'server4' ? 4 : 6;
         const section = loadSection(entry, family, diag);
         if (section !== undefined) sections[entry.key] = section;
+      } else if (entry.key === 'admin') {
+        const admin = loadAdminSection(entry, diag);
+        if (admin !== undefined) sections.admin = admin;
       } else {
         diag.error(entry, ConfigErrorCode.UnknownKey, unknownTopKeyMessage(entry.key), entry.key);
       }
@@ -110,7 +116,7 @@ function unknownTopKeyMessage(key: string): string {
     return `unknown key: this is the old coredhcp layout; put the plugins under server${key.slice(-1)} as 'plugins:' items of the form "- name: args"`;
   }
   if (key === 'log' || key === 'logging') return 'unknown key: logging is configured on the command line (-L/--loglevel, -l/--logfile), not in this file';
-  return 'unknown key; the top level may only hold server4 and server6';
+  return 'unknown key; the top level may only hold server4, server6 and admin';
 }
 
 function findEntry(map: YamlMap, key: string): YamlEntry | undefined {

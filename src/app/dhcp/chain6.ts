@@ -21,9 +21,14 @@ export interface Chain6Deps {
   readonly logger: Logger;
   /**
    * Base URL of the built-in HTTP boot server for one of our IPv6 addresses (unbracketed), when
-   * it runs and listens on IPv6: ipv6HttpBootBase(port).
+   * it runs and listens on IPv6: ipv6HttpBootBase(port); undefined when it does not.
    */
-  readonly httpBootBase?: ((serverAddress: string) => string) | undefined;
+  readonly httpBootBase?: ((serverAddress: string) => string | undefined) | undefined;
+  /**
+   * Whether the boot servers listen on our IPv6 address (no zone) on that link
+   * (BootServers.listensOn6): the boot URL names such an address. Unset: any address.
+   */
+  readonly listensOn6?: ((address: string, ifname: string) => boolean) | undefined;
 }
 
 export interface Chain6 {
@@ -86,6 +91,7 @@ export function buildChain6(section: ServerSection, deps: Chain6Deps): Chain6 {
             tftpPort: p.config.tftpPort,
             logger: deps.logger,
             ...(deps.httpBootBase === undefined ? {} : { httpBootBase: deps.httpBootBase }),
+            ...(deps.listensOn6 === undefined ? {} : { listensOn6: deps.listensOn6 }),
           }),
         );
         break;

@@ -10,6 +10,8 @@
 import { BufferPool } from '../../wire/pool.ts';
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import type { BootEvents } from '../../seams/boot-events.ts';
+import type { Quarantine } from '../../seams/quarantine.ts';
 import type { Inventory } from '../../smd/inventory.ts';
 import { formatDuid, parseDuid } from '../../dhcp/v6/duid.ts';
 import { Dhcp6Server } from '../../dhcp/service/v6/server6.ts';
@@ -50,9 +52,14 @@ export interface Dhcp6Deps {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Base URL of the HTTP boot server for one of our IPv6 addresses (chain6.ts ipv6HttpBootBase). */
-  readonly httpBootBase?: ((serverAddress: string) => string) | undefined;
+  readonly httpBootBase?: ((serverAddress: string) => string | undefined) | undefined;
+  /** Whether the boot servers listen on our IPv6 address on that link (BootServers.listensOn6). */
+  readonly listensOn6?: ((address: string, ifname: string) => boolean) | undefined;
   /** The interface snapshot (tests); the host's by default. */
   readonly interfaces?: readonly Ipv6Interface[];
+  /** Boot events and quarantine of the admin server; none by default. */
+  readonly events?: BootEvents | undefined;
+  readonly quarantine?: Quarantine | undefined;
 }
 
 export interface RunningDhcp6 {
@@ -81,6 +88,8 @@ export async function startDhcp6(section: ServerSection, deps: Dhcp6Deps): Promi
     clock: deps.clock,
     logger: deps.logger,
     pool: new BufferPool(REPLY_SLOT_BYTES, REPLY_SLOTS),
+    ...(deps.events === undefined ? {} : { events: deps.events }),
+    ...(deps.quarantine === undefined ? {} : { quarantine: deps.quarantine }),
   });
   let transport: Dhcp6Transport;
   try {

@@ -3,6 +3,7 @@
 // handler and, later, by DNS. The original runs one cache and one SMD poll loop per section.
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import type { BootEvents } from '../../seams/boot-events.ts';
 import { createInventory, type Inventory } from '../../smd/inventory.ts';
 import type { CoredhcpConfig } from '../config/coredhcp-config.ts';
 import type { CoresmdConfig } from '../config/coresmd-config.ts';
@@ -26,8 +27,9 @@ export function smdAccessOf(c: CoresmdConfig): SmdAccess {
   };
 }
 
-export function inventoryFromConfig(c: CoresmdConfig, deps: { clock: Clock; logger: Logger; env: Readonly<Record<string, string | undefined>> }): Inventory {
+export function inventoryFromConfig(c: CoresmdConfig, deps: { clock: Clock; logger: Logger; env: Readonly<Record<string, string | undefined>>; events?: BootEvents | undefined }): Inventory {
   return createInventory({
+    events: deps.events,
     source: openSmdSource(smdAccessOf(c), deps.env),
     clock: deps.clock,
     logger: deps.logger,

@@ -11,11 +11,13 @@
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import type { BootEvents } from '../../seams/boot-events.ts';
 import { parseIp, type IpAddress } from '../../wire/addr.ts';
 import { createInventory, type Inventory } from '../../smd/inventory.ts';
 import { DnsMetrics } from '../../dns/service/metrics.ts';
 import { InventoryZones } from '../../dns/service/inventory-zones.ts';
-import { classifyReply, DnsQueryHandler, type DnsQueryLog, type DnsServerBlock } from '../../dns/service/query-handler.ts';
+import { classifyReply, DnsQueryHandler, type DnsNodeLookupObserver, type DnsQueryLog, type DnsServerBlock } from '../../dns/service/query-handler.ts';
+import { nameOf, DnsRcode, DnsType } from '../../dns/constants.ts';
 import { startDnsUdp, type DnsUdpServer } from '../../net/dns-udp.ts';
 import { startDnsTcp, type DnsTcpServer } from '../../net/dns-tcp.ts';
 import { DEFAULT_SMD_TIMEOUT_MS, openSmdSource } from '../smd-access.ts';
@@ -44,6 +46,18 @@ export interface StartDnsOptions {
   readonly tcpIdleTimeoutMs?: number;
   /** Interface table for `bind IFACE` (os.networkInterfaces by default). */
   readonly interfaces?: () => NodeJS.Dict<NetworkInterfaceInfo[]>;
+  /** Lookups of node and BMC names are reported here (the admin timeline); none by default. */
+  readonly events?: BootEvents | undefined;
+}
+
+/** A `lookup` boot event for each question about a component's name (forward or PTR). */
+function nodeLookupEvents(events: BootEvents | undefined): DnsNodeLookupObserver | undefined {
+  if (events === undefined || !events.enabled) return undefined;
+  return (xname, qname, qtype, rcode) => {
+    const type = nameOf(DnsType, qtype);
+    const result = nameOf(DnsRcode, rcode);
+    events.emit({ service: 'dns', type: 'lookup', xname, summary: `${type} ${qname} → ${result}`, detail: { qname, qtype: type, rcode: result } });
+  };
 }
 
 export interface DnsListenerInfo {
@@ -219,7 +233,8 @@ export async function startDns(options: StartDnsOptions): Promise<RunningDns> {
         });
         closers.push(off);
       }
-      const handler = new DnsQueryHandler({ server: g.server, blocks: g.blocks, metrics, logger, monotonicMs });
+      const onNodeLookup = nodeLookupEvents(options.events);
+      const handler = new DnsQueryHandler({ server: g.server, blocks: g.blocks, metrics, logger, monotonicMs, ...(onNodeLookup === undefined ? {} : { onNodeLookup }) });
       const { udp, tcp } = await listen(g.host, g.port, handler, logger, options.tcpIdleTimeoutMs, where(file, g.at));
       closers.push(() => udp.close(), () => tcp.close());
       listeners.push({ proto: 'udp', address: udp.address, port: udp.port, server: g.server }, { proto: 'tcp', address: tcp.address, port: tcp.port, server: g.server });

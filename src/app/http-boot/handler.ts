@@ -4,6 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BootFile, FileProvider, ResolveResult } from '../../boot/file-provider.ts';
 import type { LogFields, Logger } from '../../seams/logger.ts';
+import { noBootEvents, type BootEvents } from '../../seams/boot-events.ts';
+import { peerAddress, type HttpBootStats } from './http-boot-stats.ts';
 import { formatContentRange, formatUnsatisfiedRange, parseByteRange } from './byte-range.ts';
 import { contentTypeOf } from './content-type.ts';
 import { missingBinaryHint } from './missing-binary.ts';
@@ -17,6 +19,10 @@ export interface HttpBootHandlerOptions {
   readonly logger: Logger;
   /** Milliseconds clock for the `ms` field; Date.now by default. */
   readonly now?: () => number;
+  /** Where each request is reported (the admin timeline); none by default. */
+  readonly events?: BootEvents;
+  /** Counted per request, for /metrics. */
+  readonly stats?: HttpBootStats;
 }
 
 export type HttpBootHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -45,6 +51,8 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
 export function createHttpBootHandler(options: HttpBootHandlerOptions): HttpBootHandler {
   const { provider, logger } = options;
   const now = options.now ?? Date.now;
+  const events = options.events ?? noBootEvents;
+  const stats = options.stats;
 
   return async (req, res) => {
     const started = now();
@@ -65,6 +73,17 @@ export function createHttpBootHandler(options: HttpBootHandlerOptions): HttpBoot
       if (res.statusCode >= 500) logger.error('http boot', line);
       else if (res.statusCode === 404 || res.statusCode === 403) logger.warn('http boot', line);
       else logger.info('http boot', line);
+      stats?.record(res.statusCode, extra.bytes, extra.complete);
+      if (events.enabled) {
+        const path = String(fields['path'] ?? '');
+        events.emit({
+          service: 'http',
+          type: 'file',
+          ip: peerAddress(req.socket.remoteAddress),
+          summary: `${req.method ?? '?'} ${path} → ${res.statusCode}, ${extra.bytes} bytes${extra.complete ? '' : ' (incomplete)'}`,
+          detail: { path, method: req.method, status: res.statusCode, bytes: extra.bytes, complete: extra.complete, ms: now() - started, error: typeof extra['error'] === 'string' ? extra['error'] : undefined },
+        });
+      }
     };
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -15,6 +15,8 @@
 // journal is closed (fsynced), then every server closes.
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import type { BootEvents } from '../../seams/boot-events.ts';
+import type { Quarantine } from '../../seams/quarantine.ts';
 import { formatIPv4 } from '../../wire/addr.ts';
 import type { Inventory } from '../../smd/inventory.ts';
 import type { Dhcp4Server } from '../../dhcp/service/server4.ts';
@@ -29,7 +31,7 @@ import { planBootloop, type BootloopTransition, type OpenLeases } from './bootlo
 import { Dhcp4Part } from './dhcp4-part.ts';
 import { buildDhcp4Generation, type Dhcp4Generation } from './dhcp4-generation.ts';
 import { applySteps, replaceStep, type ListenerStep, type Slot } from './listener-steps.ts';
-import { bootKey, dhcp6Key, dnsKey, startBoot, startDhcp6Part, startDnsPart, startTransport4, transportKey, type ListenerDeps, type Running } from './listeners.ts';
+import { bootHost6For, bootKey, dhcp6Key, dnsKey, startBoot, startDhcp6Part, startDnsPart, startTransport4, transportKey, type Boot6Links, type ListenerDeps, type Running } from './listeners.ts';
 import type { Dhcp4RequestGate } from './request-gate.ts';
 import { loadServeConfig, type Env, type ServeConfig } from './serve-config.ts';
 import { SwitchableInventory } from './switchable-inventory.ts';
@@ -43,8 +45,14 @@ export interface ApplianceDeps {
   readonly rawSocket?: 'auto' | 'off';
   /** Where TFTP and HTTP boot listen (default 0.0.0.0). */
   readonly bootHost?: string;
+  /** Where they also listen on IPv6 while server6 is configured (default: bootHost6For(bootHost)). */
+  readonly bootHost6?: string;
   /** SIGTERM's bounded wait for DHCP requests in flight (default 5 s). */
   readonly drainTimeoutMs?: number;
+  /** Where every service reports boot events (the admin server's store); none by default. */
+  readonly events?: BootEvents;
+  /** MACs DHCP does not answer for now (the admin quarantine); none by default. */
+  readonly quarantine?: Quarantine;
 }
 
 export type ReloadResult = { readonly ok: true; readonly changed: readonly string[] } | { readonly ok: false; readonly errors: readonly string[] };
@@ -75,7 +83,8 @@ export class Appliance {
     this.#config = config;
     this.#deps = deps;
     this.#log = deps.logger.child({ component: 'appliance' });
-    this.#listenerDeps = { logger: deps.logger, clock: deps.clock, env: deps.env, bootHost: deps.bootHost ?? '0.0.0.0', rawSocket: deps.rawSocket ?? 'auto' };
+    const bootHost = deps.bootHost ?? '0.0.0.0';
+    this.#listenerDeps = { logger: deps.logger, clock: deps.clock, env: deps.env, bootHost, bootHost6: deps.bootHost6 ?? bootHost6For(bootHost), rawSocket: deps.rawSocket ?? 'auto', events: deps.events, quarantine: deps.quarantine };
   }
 
   /** Starts everything `config` describes; on failure closes what was started and throws. */
@@ -217,7 +226,7 @@ export class Appliance {
 
   #openInventory(c: CoresmdConfig, cfg: ServeConfig): Inventory {
     try {
-      return inventoryFromConfig(c, { clock: this.#deps.clock, logger: this.#deps.logger, env: this.#deps.env });
+      return inventoryFromConfig(c, { clock: this.#deps.clock, logger: this.#deps.logger, env: this.#deps.env, events: this.#deps.events });
     } catch (e) {
       const p = [cfg.dhcp?.server4, cfg.dhcp?.server6].flatMap((s) => s?.plugins ?? []).find((x) => x.name === 'coresmd');
       throw new Error(`${cfg.dhcp?.file ?? ''}:${p?.line ?? 1}:${p?.col ?? 1}: coresmd: ${message(e)}`, { cause: e });
@@ -237,6 +246,12 @@ export class Appliance {
     return (server) => this.#boot.value?.value.httpBootBase?.(server) ?? `http://${formatIPv4(server)}:${port}`;
   }
 
+  /** DHCPv6 boot URLs name the running boot servers' IPv6 addresses and HTTP port. */
+  readonly #boot6: Boot6Links = {
+    httpBootBase: (a) => this.#boot.value?.value.httpBootBase6?.(a),
+    listensOn6: (a, ifname) => this.#boot.value?.value.listensOn6(a, ifname) ?? false,
+  };
+
   #listenerSteps(next: ServeConfig, coresmd: CoresmdConfig | undefined, section: ServerSection | undefined, gate: Dhcp4RequestGate | undefined, shared: Inventory | undefined): ListenerStep[] {
     const ld = this.#listenerDeps;
     const logger = this.#deps.logger;
@@ -245,11 +260,12 @@ export class Appliance {
       if (key === slot.value?.key) return;
       steps.push(replaceStep(name, slot, { start, restore: slot.value?.restart, close: (r) => r.close(), logger }));
     };
-    step('boot', this.#boot, coresmd === undefined ? undefined : bootKey(coresmd), coresmd === undefined ? undefined : () => startBoot(coresmd, ld));
+    const host6 = next.dhcp?.server6 === undefined ? undefined : ld.bootHost6;
+    step('boot', this.#boot, coresmd === undefined ? undefined : bootKey(coresmd, host6), coresmd === undefined ? undefined : () => startBoot(coresmd, ld, host6));
     const t = section === undefined || gate === undefined ? undefined : { section, gate };
     step('dhcp4-listen', this.#transport, t === undefined ? undefined : transportKey(t.section), t === undefined ? undefined : () => startTransport4(t.section, t.gate, ld));
     const v6 = next.dhcp?.server6 === undefined || next.dhcpText === undefined ? undefined : { section: next.dhcp.server6, text: next.dhcpText };
-    step('dhcp6', this.#dhcp6, v6 === undefined ? undefined : dhcp6Key(v6.text, shared !== undefined), v6 === undefined ? undefined : () => startDhcp6Part(v6.section, v6.text, shared, ld));
+    step('dhcp6', this.#dhcp6, v6 === undefined ? undefined : dhcp6Key(v6.text, shared !== undefined), v6 === undefined ? undefined : () => startDhcp6Part(v6.section, v6.text, shared, ld, this.#boot6));
     const dns = next.dns === undefined || next.dnsText === undefined ? undefined : { cfg: next.dns, text: next.dnsText };
     step('dns', this.#dns, dns === undefined ? undefined : dnsKey(dns.text, shared !== undefined), dns === undefined ? undefined : () => startDnsPart(dns.cfg, dns.text, shared, ld));
     return steps;

@@ -3,6 +3,8 @@
 // elsewhere (listeners.ts): they restart on their own schedule and always feed this gate.
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import type { BootEvents } from '../../seams/boot-events.ts';
+import type { Quarantine } from '../../seams/quarantine.ts';
 import { BufferPool } from '../../wire/pool.ts';
 import { Dhcp4Server } from '../../dhcp/service/server4.ts';
 import type { BootloopTransition, OpenLeases } from './bootloop-transition.ts';
@@ -18,6 +20,9 @@ const RELOAD_WAIT_MS = 10_000;
 export interface Dhcp4PartDeps {
   readonly clock: Clock;
   readonly logger: Logger;
+  /** The admin server's boot events and quarantine; none by default. */
+  readonly events?: BootEvents | undefined;
+  readonly quarantine?: Quarantine | undefined;
 }
 
 export class Dhcp4Part {
@@ -33,6 +38,8 @@ export class Dhcp4Part {
       clock: deps.clock,
       logger: deps.logger,
       pool: new BufferPool(REPLY_SLOT_BYTES, REPLY_SLOTS),
+      ...(deps.events === undefined ? {} : { events: deps.events }),
+      ...(deps.quarantine === undefined ? {} : { quarantine: deps.quarantine }),
       ...(generation.chain.serverId === undefined ? {} : { serverId: generation.chain.serverId }),
     });
     this.gate = new Dhcp4RequestGate(this.server);

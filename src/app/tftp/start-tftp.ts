@@ -3,6 +3,7 @@
 // as the original does (spec coresmd-dhcp §8.1).
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import type { BootEvents } from '../../seams/boot-events.ts';
 import { builtinScripts, fallbackScripts } from '../../boot/builtin-scripts.ts';
 import { createFileProvider, type CachingFileProvider } from '../../boot/file-provider.ts';
 import { BufferPool } from '../../wire/pool.ts';
@@ -10,6 +11,7 @@ import { BLKSIZE_MAX, TFTP_DATA_HEADER_LENGTH } from '../../tftp/constants.ts';
 import { IPV4_UDP_TFTP_OVERHEAD, TftpServer } from '../../tftp/service/server.ts';
 import type { TftpEndpoint } from '../../tftp/service/transport.ts';
 import { isLoopbackAddress, readIpv4Interfaces, type Ipv4Interface } from '../../net/interfaces.ts';
+import type { Ipv6Interface } from '../../net/dhcp6-interfaces.ts';
 import { parseIPv4 } from '../../wire/addr.ts';
 import { planTftpListeners, mtuOfAddress } from '../../net/tftp-listeners.ts';
 import { startTftpSockets } from '../../net/tftp-transport.ts';
@@ -47,14 +49,20 @@ export interface StartTftpOptions {
   readonly fallbackRoot?: string | null;
   /** `ADDR:PORT` parts; 0.0.0.0 listens on every local IPv4 address. */
   readonly listen: { readonly host: string; readonly port: number };
+  /** Also listen on IPv6 on the same port (`::`: every local IPv6 address; net/tftp-listeners.ts). */
+  readonly host6?: string;
   readonly singlePort: boolean;
   readonly maxTransfers?: number;
   readonly logger: Logger;
   readonly clock: Clock;
   /** The interface snapshot (tests); the host's by default. */
   readonly interfaces?: readonly Ipv4Interface[];
+  /** The IPv6 interface snapshot (tests); the host's by default. */
+  readonly interfaces6?: readonly Ipv6Interface[];
   /** Retransmission timeout when the client sets none, ms (default 1000). */
   readonly defaultTimeoutMs?: number;
+  /** Transfers are reported here (the admin timeline); none by default. */
+  readonly events?: BootEvents | undefined;
 }
 
 export interface RunningTftp {
@@ -62,6 +70,8 @@ export interface RunningTftp {
   readonly files: CachingFileProvider;
   /** The bound listening sockets (the real port when 0 was asked for). */
   readonly endpoints: readonly TftpEndpoint[];
+  /** Whether TFTP listens on our IPv6 address (no zone) on that link: what a DHCPv6 boot URL may name. */
+  listensOn6(address: string, ifname: string): boolean;
   close(): Promise<void>;
 }
 
@@ -105,6 +115,8 @@ export async function startTftp(o: StartTftpOptions): Promise<RunningTftp> {
     port: o.listen.port,
     logger,
     interfaces,
+    ...(o.host6 === undefined ? {} : { host6: o.host6 }),
+    ...(o.interfaces6 === undefined ? {} : { interfaces6: o.interfaces6 }),
     onDatagram: (d, from, listener) => server?.handleListenerDatagram(d, from, listener),
   });
   server = new TftpServer({
@@ -116,12 +128,14 @@ export async function startTftp(o: StartTftpOptions): Promise<RunningTftp> {
     singlePort: o.singlePort,
     maxTransfers: o.maxTransfers ?? DEFAULT_MAX_TRANSFERS,
     ...(o.defaultTimeoutMs === undefined ? {} : { defaultTimeoutMs: o.defaultTimeoutMs }),
+    ...(o.events === undefined ? {} : { events: o.events }),
   });
   const running = server;
   return {
     server: running,
     files,
     endpoints: sockets.listeners,
+    listensOn6: (address, ifname) => sockets.listensOn6(address, ifname),
     close: async () => {
       running.close();
       await sockets.close();

@@ -6,6 +6,8 @@ import { Writer } from '../../wire/writer.ts';
 import { formatIPv4 } from '../../wire/addr.ts';
 import type { Clock } from '../../seams/clock.ts';
 import type { Logger } from '../../seams/logger.ts';
+import { noBootEvents, type BootEvents } from '../../seams/boot-events.ts';
+import { noQuarantine, type Quarantine } from '../../seams/quarantine.ts';
 import { Dhcp4MessageType, Dhcp4Opt, messageTypeName } from '../v4/constants.ts';
 import { decodeDhcp4Request } from '../v4/decode.ts';
 import { encodeDhcp4 } from '../v4/encode.ts';
@@ -17,6 +19,7 @@ import { classifyClient, type Dhcp4ClientInfo } from './client-info.ts';
 import { newDraft, stubReplyType, type Dhcp4Decision, type Dhcp4Draft } from './draft.ts';
 import { routeDhcp4Reply, type Dhcp4Route } from './route.ts';
 import { Counters } from './counters.ts';
+import { dropEvent4, replyEvent4, requestEvent4 } from './dhcp4-events.ts';
 
 export interface Dhcp4ServerOptions {
   readonly handlers: readonly Dhcp4Handler[];
@@ -29,6 +32,10 @@ export interface Dhcp4ServerOptions {
    * address on the ingress interface, the only right answer on a multi-homed boot server.
    */
   readonly serverId?: number;
+  /** Where each request and its outcome are reported (the admin server's timeline); none by default. */
+  readonly events?: BootEvents;
+  /** MACs that get no reply for now (admin quarantine); none by default. */
+  readonly quarantine?: Quarantine;
 }
 
 /** What a config reload replaces: the handler chain and the configured server_id, together. */
@@ -100,6 +107,8 @@ export class Dhcp4Server {
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #pool: BufferPool;
+  readonly #events: BootEvents;
+  readonly #quarantine: Quarantine;
   readonly counters = new Counters();
 
   constructor(options: Dhcp4ServerOptions) {
@@ -107,6 +116,8 @@ export class Dhcp4Server {
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: 'dhcp4' });
     this.#pool = options.pool;
+    this.#events = options.events ?? noBootEvents;
+    this.#quarantine = options.quarantine ?? noQuarantine;
   }
 
   /**
@@ -119,6 +130,10 @@ export class Dhcp4Server {
 
   #drop(reason: string, info?: Dhcp4ClientInfo, decisions?: readonly Dhcp4Decision[]): Dhcp4Outcome {
     this.counters.inc(`dropped{reason="${reason}"}`);
+    if (info !== undefined && this.#events.enabled) {
+      const e = dropEvent4(reason, info, decisions);
+      if (e !== undefined) this.#events.emit(e);
+    }
     return { kind: 'drop', reason, ...(info === undefined ? {} : { info }), ...(decisions === undefined ? {} : { decisions }) };
   }
 
@@ -136,6 +151,11 @@ export class Dhcp4Server {
     // No option 53: a BOOTP client; coresmd and coredhcp serve DHCP only.
     if (info === undefined) return this.#drop('bootp');
     this.counters.inc(`requests{type="${messageTypeName(info.messageType)}"}`);
+    if (this.#events.enabled) this.#events.emit(requestEvent4(info, ingress));
+    if (this.#quarantine.holds(info.mac)) {
+      this.#log.info('request from a quarantined MAC not answered', { mac: info.mac, type: messageTypeName(info.messageType) });
+      return this.#drop('quarantined', info);
+    }
     const serverAddress = chain.serverId ?? ingress.serverAddress;
     if (serverAddress === 0) return this.#drop('no-server-address', info);
 
@@ -230,6 +250,7 @@ export class Dhcp4Server {
       const res = encodeDhcp4(reply, w, info.maxMessageSize === undefined ? {} : { maxSize: info.maxMessageSize });
       if (res.dropped.length > 0) this.#log.warn('reply options dropped to fit the client', { mac: info.mac, dropped: res.dropped.join(',') });
       this.counters.inc(`replies{type="${messageTypeName(draft.messageType)}"}`);
+      if (this.#events.enabled) this.#events.emit(replyEvent4(info, draft));
       const pool = this.#pool;
       return {
         kind: 'reply',

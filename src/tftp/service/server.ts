@@ -27,11 +27,12 @@
 // transfer opens its own socket on the local address the request came to (transport.ts).
 //
 // blksize is clamped to what one datagram carries on the path: the interface MTU minus 20 (IPv4
-// header), 8 (UDP) and 4 (TFTP), as dnsmasq computes it; the original's single-port mode caps
+// header; 40 for IPv6), 8 (UDP) and 4 (TFTP), as dnsmasq computes it; the original's single-port mode caps
 // it at 512 as a side effect (spec §8.1), ours negotiates the same options in both modes.
 
 import type { Clock } from '../../seams/clock.ts';
 import type { LogFields, Logger } from '../../seams/logger.ts';
+import { noBootEvents, type BootEvents } from '../../seams/boot-events.ts';
 import type { FileProvider } from '../../boot/file-provider.ts';
 import type { BufferPool } from '../../wire/pool.ts';
 import { Writer } from '../../wire/writer.ts';
@@ -40,10 +41,13 @@ import { negotiateOptions } from '../options.ts';
 import { decodeTftp, encodeError, peekTftpOpcode, type TftpRequest } from '../packet.ts';
 import { createBlockSource, transferSize } from './block-source.ts';
 import { TftpOutcome, TftpTransfer, type TftpTransferResult } from './transfer.ts';
+import { requestRefusedEvent, transferEndEvent, transferStartEvent, type TftpStartFacts } from './tftp-events.ts';
 import { endpointKey, type TftpChannel, type TftpEndpoint, type TftpTransferChannel, type TftpTransport } from './transport.ts';
 
 /** IPv4 header (RFC 791, no options) + UDP header (RFC 768) + TFTP DATA header (RFC 1350 §5). */
 export const IPV4_UDP_TFTP_OVERHEAD = 20 + 8 + 4;
+/** IPv6 header (RFC 8200 §3, no extension headers) + UDP + TFTP DATA header. */
+export const IPV6_UDP_TFTP_OVERHEAD = 40 + 8 + 4;
 /** Ethernet (RFC 894), when the transport does not know the interface's MTU. */
 const DEFAULT_MTU = 1500;
 
@@ -72,6 +76,8 @@ export interface TftpServerOptions {
   readonly maxWindowsize?: number;
   /** An upper bound for blksize below the path's (default 65464, RFC 2348). */
   readonly maxBlksize?: number;
+  /** Where transfers are reported (the admin timeline); none by default. */
+  readonly events?: BootEvents;
 }
 
 export interface TftpServerStats {
@@ -89,6 +95,12 @@ export interface TftpServerStats {
   readonly busyDrops: number;
   readonly unknownTid: number;
   readonly bytesSent: number;
+  /** Resends after a timeout, over every finished transfer. */
+  readonly retransmits: number;
+  /** Transfers the client ended with an ERROR (size probes excepted) or gave up on for a new request. */
+  readonly aborts: number;
+  /** Transfers that timed out or could not read their file. */
+  readonly errors: number;
 }
 
 interface Session {
@@ -125,12 +137,24 @@ export class TftpServer {
     busyDrops: 0,
     unknownTid: 0,
     bytesSent: 0,
+    retransmits: 0,
+    aborts: 0,
+    errors: 0,
   };
+  /** Malformed requests by WireError code (metrics: dropped malformed packets by code). */
+  readonly #malformedByCode = new Map<string, number>();
+  readonly #events: BootEvents;
 
   constructor(o: TftpServerOptions) {
     this.#o = o;
     this.#log = o.logger;
     this.#maxTransfers = o.maxTransfers ?? 256;
+    this.#events = o.events ?? noBootEvents;
+  }
+
+  /** Malformed requests so far, by WireError code. */
+  malformedByCode(): ReadonlyMap<string, number> {
+    return this.#malformedByCode;
   }
 
   get activeTransfers(): number {
@@ -164,6 +188,7 @@ export class TftpServer {
     const decoded = decodeTftp(datagram);
     if (!decoded.ok) {
       this.#stats.malformed++;
+      this.#malformedByCode.set(decoded.error.code, (this.#malformedByCode.get(decoded.error.code) ?? 0) + 1);
       this.#log.debug('malformed TFTP request', { client: key, error: decoded.error.message });
       this.#sendError(listener, from, TftpErrorCode.IllegalOperation, `Illegal TFTP operation: ${decoded.error.field} ${decoded.error.code}`);
       return;
@@ -219,6 +244,7 @@ export class TftpServer {
       if (notFound) this.#stats.notFound++;
       else this.#stats.accessDenied++;
       this.#log.info(notFound ? 'file not found' : 'access refused', { ...fields, reason: resolved.message });
+      if (this.#events.enabled) this.#events.emit(requestRefusedEvent(s.client, s.filename, notFound ? TftpErrorCode.FileNotFound : TftpErrorCode.AccessViolation, resolved.message));
       this.#sendError(
         listener,
         s.client,
@@ -234,7 +260,8 @@ export class TftpServer {
     if (s.cancelled) return;
     const local = listener.local.address;
     const mtu = o.transport.mtu(local) ?? DEFAULT_MTU;
-    const maxBlksize = Math.min(mtu - IPV4_UDP_TFTP_OVERHEAD, o.pool.slotSize - 4, o.maxBlksize ?? BLKSIZE_MAX);
+    const overhead = local.includes(':') ? IPV6_UDP_TFTP_OVERHEAD : IPV4_UDP_TFTP_OVERHEAD;
+    const maxBlksize = Math.min(mtu - overhead, o.pool.slotSize - 4, o.maxBlksize ?? BLKSIZE_MAX);
     const negotiated = negotiateOptions(req.options, {
       maxBlksize,
       ...(fileSize === undefined ? {} : { fileSize }),
@@ -264,6 +291,8 @@ export class TftpServer {
       ignored: negotiated.ignored?.map((i) => `${i.name}=${i.value}(${i.reason})`).join(' '),
     };
     this.#stats.started++;
+    const facts: TftpStartFacts = { file: s.filename, blksize: negotiated.blksize, windowsize: negotiated.windowsize, tsize: fileSize, timeoutMs };
+    if (this.#events.enabled) this.#events.emit(transferStartEvent(s.client, facts));
     this.#log.debug('transfer starts', { ...details, local: endpointKey(channel.local) });
     s.transfer = new TftpTransfer({
       client: s.client,
@@ -277,14 +306,16 @@ export class TftpServer {
       maxRetransmits: o.maxRetransmits ?? 5,
       maxBackoffMs: o.maxBackoffMs ?? 30_000,
       oack: negotiated.accepted,
-      onEnd: (r) => this.#finished(s, r, details),
+      onEnd: (r) => this.#finished(s, r, details, facts),
     });
     s.transfer.start();
   }
 
-  #finished(s: Session, r: TftpTransferResult, details: LogFields): void {
+  #finished(s: Session, r: TftpTransferResult, details: LogFields, facts: TftpStartFacts): void {
     this.#forget(s);
     this.#stats.bytesSent += r.bytes;
+    this.#stats.retransmits += r.retransmits;
+    if (this.#events.enabled && r.outcome !== TftpOutcome.Shutdown) this.#events.emit(transferEndEvent(s.client, facts, r));
     const fields: LogFields = {
       ...details,
       outcome: r.outcome,
@@ -311,17 +342,22 @@ export class TftpServer {
         this.#log.debug('size probe answered', fields);
         return;
       case TftpOutcome.Superseded:
+        this.#stats.aborts++;
+        this.#log.debug('transfer ended', fields);
+        return;
       case TftpOutcome.Shutdown:
         this.#log.debug('transfer ended', fields);
         return;
       case TftpOutcome.Timeout:
       case TftpOutcome.ReadError:
         this.#stats.failed++;
+        this.#stats.errors++;
         this.#log.warn('transfer failed', fields);
         return;
       case TftpOutcome.OptionsRefused:
       case TftpOutcome.ClientError:
         this.#stats.failed++;
+        this.#stats.aborts++;
         this.#log.info('client ended the transfer', fields);
         return;
     }

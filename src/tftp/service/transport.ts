@@ -7,7 +7,7 @@
 // transfer talks over the listening socket itself, and the server tells transfers apart by the
 // client's address and port.
 
-/** An IPv4 address (dotted quad) and UDP port. */
+/** An IPv4 address (dotted quad) or IPv6 address (link-local ones with `%zone`) and UDP port. */
 export interface TftpEndpoint {
   readonly address: string;
   readonly port: number;

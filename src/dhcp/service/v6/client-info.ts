@@ -186,7 +186,8 @@ export function classifyClient6(decoded: Dhcp6Decoded, srcAddress: string): Dhcp
   const oro = tryRead(bad, 'option request', () => opts.oro());
   const rapidCommit = tryRead(bad, 'rapid commit', () => opts.rapidCommit()) ?? false;
   const inner = relays[relays.length - 1];
-  const src = addressBytes(srcAddress);
+  // The source address only names the client when it sent directly (a relay's is its own).
+  const src = inner === undefined ? addressBytes(srcAddress) : undefined;
   const candidates = macCandidates(relays, src, clientId, bad);
   const link = inner === undefined || isUnspecified(inner.linkAddress) ? undefined : Uint8Array.from(inner.linkAddress);
   return Object.freeze({

@@ -5,7 +5,9 @@
 //
 //   SOLICIT        the client's SMD address in an ADVERTISE, or a REPLY with Rapid Commit when
 //                  it asked (§18.3.1); no address: an ADVERTISE with only Status NoAddrsAvail
-//                  (§18.3.9) and a log line that says why
+//                  (§18.3.9) and a log line that says why (one per client and reason per
+//                  minute, log-rate-limit.ts, so a retransmitting or flooding client does not
+//                  flood the log)
 //   REQUEST        REPLY: the address in its first IA_NA, NoAddrsAvail in any other (§18.3.2)
 //   RENEW, REBIND  REPLY with the address; addresses the client holds that are not it come back
 //                  with lifetimes 0; a client we hold nothing for gets NoBinding (RENEW,
@@ -20,6 +22,9 @@ import type { BufferPool } from '../../../wire/pool.ts';
 import { Writer } from '../../../wire/writer.ts';
 import type { Clock } from '../../../seams/clock.ts';
 import type { Logger } from '../../../seams/logger.ts';
+import { noBootEvents, type BootEvents } from '../../../seams/boot-events.ts';
+import { noQuarantine, type Quarantine } from '../../../seams/quarantine.ts';
+import { dropEvent6, quarantinedMac6, replyEvent6, requestEvent6 } from '../dhcp6-events.ts';
 import { Dhcp6MessageType as T, Dhcp6Opt, Dhcp6Status, messageTypeName } from '../../v6/constants.ts';
 import { decodeDhcp6 } from '../../v6/decode.ts';
 import { formatDuid } from '../../v6/duid.ts';
@@ -31,6 +36,7 @@ import { discardReason } from './acceptance.ts';
 import { runChain6, type Dhcp6Handler, type Dhcp6Ingress, type Dhcp6Request } from './chain.ts';
 import { classifyClient6, type Dhcp6ClientInfo } from './client-info.ts';
 import { newDraft6, type Dhcp6Decision, type Dhcp6Draft } from './draft.ts';
+import { LogRateLimit } from './log-rate-limit.ts';
 import { checkOnLink } from './on-link.ts';
 import { assignedIaNa, configOptions, lifetimesFor, message, statusIaNa, unsupportedIas } from './reply.ts';
 import { routeDhcp6Reply, type Dhcp6Route } from './route.ts';
@@ -49,6 +55,12 @@ export interface Dhcp6ServerOptions extends Dhcp6Chain {
   readonly pool: BufferPool;
   /** Answer a SOLICIT with Rapid Commit by a REPLY (RFC 8415 §18.3.1); default true. */
   readonly rapidCommit?: boolean;
+  /** At most one "gets no address" line per client and reason in this many ms (default 60 000). */
+  readonly noAddressLogIntervalMs?: number;
+  /** Where each request and its outcome are reported (the admin timeline); none by default. */
+  readonly events?: BootEvents;
+  /** MACs that get no reply for now (admin quarantine); none by default. */
+  readonly quarantine?: Quarantine;
 }
 
 export type Dhcp6Outcome =
@@ -72,6 +84,8 @@ interface Answer {
 }
 
 const NO_ADDRESS = 'no address for this client';
+/** Clients whose "gets no address" line is being held back at once; see log-rate-limit.ts. */
+const NO_ADDRESS_LOG_KEYS = 10_000;
 
 export class Dhcp6Server {
   #chain: Dhcp6Chain;
@@ -80,13 +94,19 @@ export class Dhcp6Server {
   readonly #pool: BufferPool;
   readonly #rapidCommit: boolean;
   readonly counters = new Counters();
+  readonly #noAddressLog: LogRateLimit;
+  readonly #events: BootEvents;
+  readonly #quarantine: Quarantine;
 
   constructor(options: Dhcp6ServerOptions) {
+    this.#events = options.events ?? noBootEvents;
+    this.#quarantine = options.quarantine ?? noQuarantine;
     this.#chain = { handlers: options.handlers, serverDuid: options.serverDuid };
     this.#clock = options.clock;
     this.#log = options.logger.child({ component: 'dhcp6' });
     this.#pool = options.pool;
     this.#rapidCommit = options.rapidCommit ?? true;
+    this.#noAddressLog = new LogRateLimit(options.clock, options.noAddressLogIntervalMs ?? 60_000, NO_ADDRESS_LOG_KEYS);
   }
 
   /** Replaces chain and DUID in one assignment (config reload); requests in flight keep theirs. */
@@ -100,6 +120,7 @@ export class Dhcp6Server {
 
   #drop(reason: string, info?: Dhcp6ClientInfo, decisions?: readonly Dhcp6Decision[]): Dhcp6Outcome {
     this.counters.inc(`dropped{reason="${reason}"}`);
+    if (info !== undefined && this.#events.enabled) this.#events.emit(dropEvent6(reason, info, decisions));
     return { kind: 'drop', reason, ...(info === undefined ? {} : { info }), ...(decisions === undefined ? {} : { decisions }) };
   }
 
@@ -115,6 +136,12 @@ export class Dhcp6Server {
     }
     const info = classifyClient6(decoded.value, ingress.srcAddress);
     this.counters.inc(`requests{type="${messageTypeName(info.messageType)}"}`);
+    if (this.#events.enabled) this.#events.emit(requestEvent6(info, ingress.ifname));
+    const held = quarantinedMac6(info, this.#quarantine);
+    if (held !== undefined) {
+      this.#log.info('request from a quarantined MAC not answered', { mac: held, type: messageTypeName(info.messageType), duid: info.duidText });
+      return this.#drop('quarantined', info);
+    }
     const discard = discardReason(info, chain.serverDuid);
     if (discard !== undefined) {
       this.#log.debug('request discarded (RFC 8415 §16)', { type: messageTypeName(info.messageType), reason: discard, duid: info.duidText, from: ingress.srcAddress });
@@ -211,6 +238,9 @@ export class Dhcp6Server {
     const { info } = req;
     const why = draft.miss ?? (req.info.mac === undefined ? 'no MAC address for this client' : `no plugin has an address for ${info.mac}`);
     this.counters.inc(`no_address{type="${messageTypeName(info.messageType)}"}`);
+    // Keyed by client (MAC, else DUID, else address) and reason: a new reason shows at once.
+    const suppressed = this.#noAddressLog.admit(`${info.mac ?? (info.duidText || info.clientAddress)}\u0000${why}`);
+    if (suppressed === undefined) return why === '' ? NO_ADDRESS : why;
     this.#log.info('DHCPv6 client gets no address', {
       type: messageTypeName(info.messageType),
       reason: why,
@@ -219,6 +249,7 @@ export class Dhcp6Server {
       duid: info.duidText,
       client: info.clientAddress,
       relayed: info.relays.length > 0,
+      ...(suppressed === 0 ? {} : { suppressed }),
     });
     return why === '' ? NO_ADDRESS : why;
   }
@@ -233,6 +264,7 @@ export class Dhcp6Server {
       const w = new Writer(buf);
       encodeDhcp6(packet, w);
       this.counters.inc(`replies{type="${messageTypeName(answer.type)}"}`);
+      if (this.#events.enabled) this.#events.emit(replyEvent6(info, answer.type, draft));
       const pool = this.#pool;
       return {
         kind: 'reply',

@@ -13,9 +13,11 @@
 // - Option 59 by architecture (option 61), as for DHCPv4: `tftp://[<our address on that link>]/
 //   ipxe-x86_64.efi` for arch 7 and 9 and the matching binary for the others, an http:// URL
 //   plus vendor class `HTTPClient` for UEFI HTTP boot, the BSS script URL for iPXE. Upstream
-//   sends `tftp://[<debug text of its DUID>]:69/ipxe.efi`, which is not an address.
+//   sends `tftp://[<debug text of its DUID>]:69/ipxe.efi`, which is not an address. The address
+//   is one the boot servers listen on for that link (`listensOn6`: TFTP binds one socket per
+//   address, so one added after start is not named until they restart).
 // - The handler's own config is used, not the last section's (spec §2.2).
-import { formatIPv6, type IpAddress } from '../../../../wire/addr.ts';
+import type { IpAddress } from '../../../../wire/addr.ts';
 import { EncodeError } from '../../../../wire/errors.ts';
 import type { Logger, LogFields } from '../../../../seams/logger.ts';
 import { createBootPolicy, type BootPolicy } from '../../../../boot/policy.ts';
@@ -24,7 +26,7 @@ import { Dhcp6MessageType as T, Dhcp6Opt, messageTypeName } from '../../../v6/co
 import { dnsNameByteLength } from '../../../v6/dns-name.ts';
 import { text, vendorClass } from '../../../v6/option-values.ts';
 import { evaluate6, type RuleDecision6 } from '../../rules/evaluate.ts';
-import { makeRuleTarget, type Rule, type RuleLog, type RuleTarget } from '../../rules/rule.ts';
+import { makeRuleTarget, type Rule, type RuleLog } from '../../rules/rule.ts';
 import type { Dhcp6Handler, Dhcp6Ingress, Dhcp6Request, Dhcp6Verdict } from '../chain.ts';
 import type { Dhcp6ClientInfo } from '../client-info.ts';
 import type { Dhcp6Draft } from '../draft.ts';
@@ -45,8 +47,16 @@ export interface Coresmd6HandlerOptions {
   readonly ipxeBaseUri: string;
   /** The TFTP server's port; other than 69 it appears in the URL (`tftp://[a]:1069/…`). */
   readonly tftpPort?: number;
-  /** HTTP boot base for one of our addresses (unbracketed IPv6 text), e.g. `http://[2001:db8::1]:8080`. */
-  readonly httpBootBase?: (serverAddress: string) => string;
+  /**
+   * HTTP boot base for one of our addresses (unbracketed IPv6 text), e.g. `http://[2001:db8::1]:8080`;
+   * undefined when HTTP boot does not listen on IPv6.
+   */
+  readonly httpBootBase?: (serverAddress: string) => string | undefined;
+  /**
+   * Whether the boot servers listen on our address `address` (RFC 5952 text, no zone) on link
+   * `ifname`; the boot URL names the first that does. Unset: any address of ours.
+   */
+  readonly listensOn6?: (address: string, ifname: string) => boolean;
   readonly logger: Logger;
 }
 
@@ -56,13 +66,30 @@ interface Found {
   readonly source: string;
 }
 
+/** What the rules decided for one SMD record: a pure function of the record and the config. */
+interface RecordDecision {
+  readonly mac: string;
+  readonly lease: (IpAddress & { readonly family: 6 }) | undefined;
+  readonly decision: RuleDecision6;
+  /** The rule log lines (rule_log), message and fields, built once. */
+  readonly ruleLines: readonly (readonly [string, LogFields])[];
+}
+
 class Coresmd6Handler implements Dhcp6Handler {
   readonly name = 'coresmd';
   readonly #o: Coresmd6HandlerOptions;
   readonly #ruleCtx: { readonly globalDomain: string; readonly ruleLog: RuleLog };
-  readonly #policies = new Map<string, BootPolicy>();
+  /** Per address of ours: the policy and the HTTP boot base it was built with. */
+  readonly #policies = new Map<string, { readonly base: string | undefined; readonly policy: BootPolicy }>();
   readonly #log: Logger;
   readonly #tftpPort: string;
+  /**
+   * The rules' decision per SMD record. Records are immutable and replaced with each snapshot,
+   * and rules, domain and rule_log are this handler's, so the decision holds until the record
+   * goes (a WeakMap: it goes with its snapshot). A booting node asks several times (SOLICIT,
+   * REQUEST, then RENEW), and the rules took about 8 % of the CPU per exchange (BENCHMARKS.md, "DHCPv6 load").
+   */
+  readonly #decisions = new WeakMap<InterfaceRecord, RecordDecision>();
 
   constructor(o: Coresmd6HandlerOptions) {
     if (!Number.isInteger(o.leaseSeconds) || o.leaseSeconds < 1 || o.leaseSeconds > 0xffffffff) {
@@ -79,14 +106,16 @@ class Coresmd6Handler implements Dhcp6Handler {
   }
 
   #policy(serverAddress: string): BootPolicy {
-    let p = this.#policies.get(serverAddress);
-    if (p === undefined) {
-      const base = this.#o.httpBootBase?.(serverAddress);
-      p = createBootPolicy(base === undefined ? { ipxeBaseUri: this.#o.ipxeBaseUri } : { ipxeBaseUri: this.#o.ipxeBaseUri, httpBootBase: base });
-      // One entry per address of ours: bounded by the host's interfaces.
-      this.#policies.set(serverAddress, p);
-    }
-    return p;
+    const cached = this.#policies.get(serverAddress);
+    // A policy built without an HTTP boot base (none configured, or its server restarting) asks
+    // for the base again; building one costs more than the question.
+    if (cached !== undefined && (cached.base !== undefined || this.#o.httpBootBase === undefined)) return cached.policy;
+    const base = this.#o.httpBootBase?.(serverAddress);
+    if (cached !== undefined && base === cached.base) return cached.policy;
+    const policy = createBootPolicy(base === undefined ? { ipxeBaseUri: this.#o.ipxeBaseUri } : { ipxeBaseUri: this.#o.ipxeBaseUri, httpBootBase: base });
+    // One entry per address of ours: bounded by the host's interfaces.
+    this.#policies.set(serverAddress, { base, policy });
+    return policy;
   }
 
   handle(req: Dhcp6Request, draft: Dhcp6Draft): Dhcp6Verdict {
@@ -111,11 +140,8 @@ class Coresmd6Handler implements Dhcp6Handler {
       draft.miss = `SMD interface ${mac} belongs to no known component (ComponentID '${rec.componentId}')`;
       return 'next';
     }
-    const lease = firstIPv6(rec.ips);
-    // Rules run whether or not there is an IPv6 address, so `ignore` always works.
-    const target = makeRuleTarget(comp.id, comp.type, comp.nid ?? 0, lease === undefined ? rec.ips : [lease, ...rec.ips.filter((ip) => ip !== lease)], mac);
-    const decision = evaluate6(target, this.#o.rules, this.#ruleCtx);
-    this.#logRules(decision, target);
+    const { lease, decision, ruleLines } = this.#decide(rec, comp, mac);
+    for (const [msg, fields] of ruleLines) this.#log.info(msg, fields);
     if (!decision.respond) {
       draft.decisions.push({ plugin: this.name, rule: decision.ignoredBy ?? '', reason: `ignore rule matched ${comp.id}` });
       return 'drop';
@@ -136,6 +162,20 @@ class Coresmd6Handler implements Dhcp6Handler {
     return 'send';
   }
 
+  #decide(rec: InterfaceRecord, comp: NonNullable<InterfaceRecord['component']>, mac: string): RecordDecision {
+    const known = this.#decisions.get(rec);
+    if (known !== undefined && known.mac === mac) return known;
+    const lease = firstIPv6(rec.ips);
+    // Rules run whether or not there is an IPv6 address, so `ignore` always works.
+    const target = makeRuleTarget(comp.id, comp.type, comp.nid ?? 0, lease === undefined ? rec.ips : [lease, ...rec.ips.filter((ip) => ip !== lease)], mac);
+    const decision = evaluate6(target, this.#o.rules, this.#ruleCtx);
+    const fields: LogFields = { comp_id: target.componentId, comp_nid: target.nid, comp_type: target.type, mac: target.mac, ips: ipsText(target.ips) };
+    const ruleLines = decision.logs.map((l) => [`rule[${l.ruleIndex}] (${l.ruleName}) ${l.event}`, fields] as const);
+    const d: RecordDecision = { mac, lease, decision, ruleLines };
+    this.#decisions.set(rec, d);
+    return d;
+  }
+
   #setFqdn(draft: Dhcp6Draft, hostname: string, mac: string): void {
     try {
       dnsNameByteLength(hostname, 'options[39]');
@@ -149,7 +189,7 @@ class Coresmd6Handler implements Dhcp6Handler {
   /** Sets option 59 (and 16 for HTTP boot); returns the URL, or '' with the reason logged. */
   #setBoot(req: Dhcp6Request, draft: Dhcp6Draft, mac: string): string {
     const { info } = req;
-    const server = serverAddressFor(req.ingress);
+    const server = serverAddressFor(req.ingress, this.#o.listensOn6);
     const choice = this.#policy(server ?? '')({ arch: info.arch, isIpxe: info.isIpxe, isHttpClient: info.isHttpClient, mac });
     let url: string;
     switch (choice.kind) {
@@ -159,7 +199,7 @@ class Coresmd6Handler implements Dhcp6Handler {
       case 'tftp':
       case 'http':
         if (server === undefined) {
-          this.#log.debug('no address of ours on the ingress link for a boot URL', { mac, ifname: req.ingress.ifname });
+          this.#log.debug('no address of ours that the boot servers listen on is on the ingress link: no boot URL', { mac, ifname: req.ingress.ifname });
           return '';
         }
         url = choice.kind === 'tftp' ? `tftp://[${server}]${this.#tftpPort}/${choice.file}` : choice.url;
@@ -177,12 +217,6 @@ class Coresmd6Handler implements Dhcp6Handler {
   #checkDecline(info: Dhcp6ClientInfo, lease: IpAddress & { family: 6 }, compId: string): void {
     if (!info.iaNa.some((ia) => ia.addresses.some((a) => a.text === lease.text))) return;
     this.#log.error('client declined its SMD address: address conflict', { mac: info.mac, address: lease.text, comp_id: compId });
-  }
-
-  #logRules(decision: RuleDecision6, target: RuleTarget): void {
-    if (decision.logs.length === 0) return;
-    const fields: LogFields = { comp_id: target.componentId, comp_nid: target.nid, comp_type: target.type, mac: target.mac, ips: ipsText(target.ips) };
-    for (const l of decision.logs) this.#log.info(`rule[${l.ruleIndex}] (${l.ruleName}) ${l.event}`, fields);
   }
 
   #logAssignment(info: Dhcp6ClientInfo, found: Found, compId: string, lease: IpAddress, hostname: string, boot: string, ingress: Dhcp6Ingress): void {
@@ -228,11 +262,18 @@ export function firstIPv6(ips: readonly IpAddress[]): (IpAddress & { readonly fa
 /**
  * Our address for a URL the client will fetch: a global or ULA address on the ingress link,
  * else its link-local address without the zone (a URL cannot carry one that firmware parses,
- * RFC 6874; the client, on that link, reaches it through its own interface).
+ * RFC 6874; the client, on that link, reaches it through its own interface). With `listensOn`,
+ * only an address the boot servers are bound to on that link.
  */
-export function serverAddressFor(ingress: Dhcp6Ingress): string | undefined {
-  const a = ingress.serverAddresses.find((x) => !x.linkLocal) ?? ingress.serverAddresses[0];
-  return a === undefined ? undefined : formatIPv6(a.address);
+export function serverAddressFor(ingress: Dhcp6Ingress, listensOn?: (address: string, ifname: string) => boolean): string | undefined {
+  let fallback: string | undefined;
+  for (const a of ingress.serverAddresses) {
+    // `text` is RFC 5952 already (Dhcp6LinkAddress).
+    if (listensOn !== undefined && !listensOn(a.text, ingress.ifname)) continue;
+    if (!a.linkLocal) return a.text;
+    fallback ??= a.text;
+  }
+  return fallback;
 }
 
 function ipsText(ips: readonly IpAddress[]): string {
