@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REVERSE4_ZONE, REVERSE6_ZONE, SERVER_ADDRESS, TTL, ZONE, type Workload } from './workload.ts';
 
-export type ServerName = 'ours' | 'nsd' | 'knot' | 'dnsmasq' | 'echo' | 'echo-cb';
+export type ServerName = 'ours' | 'ours-noadmin' | 'nsd' | 'knot' | 'dnsmasq' | 'echo' | 'echo-cb';
 /** Run by default. */
 export const SERVER_NAMES: readonly ServerName[] = ['ours', 'nsd', 'knot', 'dnsmasq', 'echo'];
 /** Also known: the echo server passing a completion callback to each send (--servers echo-cb). */
-export const ALL_SERVER_NAMES: readonly ServerName[] = [...SERVER_NAMES, 'echo-cb'];
+export const ALL_SERVER_NAMES: readonly ServerName[] = [...SERVER_NAMES, 'echo-cb', 'ours-noadmin'];
 
 /** The server's core; dnsperf gets the other one. */
 export const SERVER_CPU = 1;
@@ -214,8 +214,9 @@ export function unavailable(name: ServerName): string | undefined {
 
 //------------ configurations ------------------------------------------------------------------
 
-export function oursLaunch(dir: string, w: Workload, port: number, nodeFlags: readonly string[] = []): ServerLaunch {
-  const corefile = join(dir, 'Corefile');
+/** `ours` as shipped (the admin server on 127.0.0.1:9180, recording lookups); `noAdmin`: `--admin-listen off`. */
+export function oursLaunch(dir: string, w: Workload, port: number, nodeFlags: readonly string[] = [], noAdmin = false): ServerLaunch {
+  const corefile = join(dir, noAdmin ? 'Corefile-noadmin' : 'Corefile');
   writeFileSync(
     corefile,
     [
@@ -236,13 +237,13 @@ export function oursLaunch(dir: string, w: Workload, port: number, nodeFlags: re
   );
   const version = firstLine(process.execPath, [join(repoRoot, 'bin/coresmd'), '--version']) ?? 'coresmd-ts';
   return {
-    name: 'ours',
+    name: noAdmin ? 'ours-noadmin' : 'ours',
     version: `${version}, Node ${process.version}`,
     port,
     answers: true,
-    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dns', '-conf', corefile, '-quiet', '-loglevel', 'warning'],
+    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dns', '-conf', corefile, '-quiet', '-loglevel', 'warning', ...(noAdmin ? ['--admin-listen', 'off'] : [])],
     notes: [
-      `\`coresmd dns -conf Corefile -quiet -loglevel warning\`: \`.:${port}\`, \`bind ${SERVER_ADDRESS}\`, coresmd with \`smd_url file://…/inventory.json\`, \`zone ${ZONE} { nodes nid{04d} }\`, cache_duration 1h`,
+      `\`coresmd dns -conf Corefile -quiet -loglevel warning${noAdmin ? ' --admin-listen off' : ''}\` (${noAdmin ? 'no admin server' : 'admin server on 127.0.0.1:9180 as by default, recording node lookups'}): \`.:${port}\`, \`bind ${SERVER_ADDRESS}\`, coresmd with \`smd_url file://…/inventory.json\`, \`zone ${ZONE} { nodes nid{04d} }\`, cache_duration 1h`,
       'PTR for both reverse trees comes from the inventory (no reverse zone needs configuring); no forward, no log, no prometheus',
     ],
   };
@@ -389,6 +390,8 @@ export function launchFor(name: ServerName, dir: string, w: Workload, basePort: 
   switch (name) {
     case 'ours':
       return oursLaunch(dir, w, port, nodeFlags);
+    case 'ours-noadmin':
+      return oursLaunch(dir, w, port, nodeFlags, true);
     case 'nsd':
       return nsdLaunch(dir, w, port);
     case 'knot':
