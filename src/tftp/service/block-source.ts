@@ -23,6 +23,12 @@ import { encodeNetascii, NETASCII_NO_CARRY, netasciiByteLength, type NetasciiCar
 export interface TftpBlockSource {
   /** Payload of block `index` (1-based): shorter than blksize for the last block. */
   block(index: number): Promise<Uint8Array>;
+  /**
+   * The same payload when it is at hand without I/O (a file in memory, or a block of the chunk
+   * already read and no read pending), else undefined: the per-block promise is most of a
+   * window's JavaScript cost (BENCHMARKS.md "TFTP").
+   */
+  blockNow?(index: number): Uint8Array | undefined;
   /** Blocks before `index` will not be asked for again. */
   forget(index: number): void;
   /** The index of the last block when known in advance (octet), else undefined. */
@@ -43,6 +49,8 @@ class RangeReader {
   #chunkStart = 0;
   #chunkLength = 0;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Disk reads queued or running: while one is, the chunk may be about to change. */
+  #pending = 0;
 
   constructor(files: FileProvider, file: BootFile, chunkBytes: number) {
     this.#files = files;
@@ -66,9 +74,23 @@ class RangeReader {
     const end = Math.min(offset + length, this.#size);
     if (offset >= end) return Promise.resolve(new Uint8Array(0));
     if (file.kind === 'memory') return Promise.resolve(file.bytes.subarray(offset, end));
+    this.#pending++;
     const run = this.#queue.then(() => this.#fromDisk(file, offset, end));
-    this.#queue = run.catch(() => undefined);
+    this.#queue = run.then(
+      () => this.#pending--,
+      () => this.#pending--,
+    );
     return run;
+  }
+
+  /** range() without waiting, when no I/O is needed; undefined otherwise. */
+  rangeNow(offset: number, length: number): Uint8Array | undefined {
+    const file = this.#file;
+    const end = Math.min(offset + length, this.#size);
+    if (offset >= end) return undefined;
+    if (file.kind === 'memory') return file.bytes.subarray(offset, end);
+    if (this.#pending !== 0 || offset < this.#chunkStart || end > this.#chunkStart + this.#chunkLength) return undefined;
+    return this.#chunk!.subarray(offset - this.#chunkStart, end - this.#chunkStart);
   }
 
   async #fromDisk(file: BootFile, offset: number, end: number): Promise<Uint8Array> {
@@ -97,6 +119,10 @@ class OctetSource implements TftpBlockSource {
 
   block(index: number): Promise<Uint8Array> {
     return this.#reader.range((index - 1) * this.#blksize, this.#blksize);
+  }
+
+  blockNow(index: number): Uint8Array | undefined {
+    return this.#reader.rangeNow((index - 1) * this.#blksize, this.#blksize);
   }
 
   forget(): void {}
