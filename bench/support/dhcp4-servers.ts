@@ -1,17 +1,16 @@
 // The servers under test for the DHCPv4 load benchmark, each configured for the same hosts, the
 // same relay subnet and the same reply content, on loopback and unprivileged ports, pinned to
-// one core with taskset. Every process started here is recorded and killed by its PID on exit,
-// on failure and on Ctrl-C (killAllStarted).
+// one core with taskset (server-process.ts: every process started is recorded and killed by its
+// PID on exit, on failure and on Ctrl-C).
 //
 //   ours     bin/coresmd dhcp, coresmd plugin over a file:// inventory
 //   kea      kea-dhcp4 -p PORT, memfile (persist false), subnet 127.20.0.0/16, N reservations
 //   dnsmasq  dnsmasq --dhcp-alternate-port, static dhcp-range for the relay subnet, hosts file
 //   bare     bench/peers/bare-responder.ts: precomputed replies, the ceiling of one Node process
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { firstLine, repoRoot, startPinned, type RunningServer as GenericRunning, type ServerLaunch as GenericLaunch } from './server-process.ts';
 import {
   BOOT_FILE,
   DNS_SERVER,
@@ -31,103 +30,10 @@ export const SERVER_NAMES: readonly ServerName[] = ['ours', 'kea', 'dnsmasq', 'b
 /** Variants with their lease files on (each server's default), on request with --servers. */
 export const ALL_SERVER_NAMES: readonly ServerName[] = [...SERVER_NAMES, 'kea-persist', 'dnsmasq-leasefile'];
 
-export interface ServerLaunch {
-  readonly name: ServerName;
-  readonly version: string;
-  /** What the replies are checked for: the bare responder cannot know the reserved address. */
-  readonly checkAddress: boolean;
-  readonly argv: readonly string[];
-  /** Extra environment (Kea's pid/lock file directories). */
-  readonly env?: Readonly<Record<string, string>>;
-  /** How the server is configured, one line per setting that matters, for the report. */
-  readonly notes: readonly string[];
-}
-
-export interface RunningServer {
-  readonly name: ServerName;
-  readonly pid: number;
-  alive(): boolean;
-  /** The last lines the server wrote on stderr/stdout (diagnostics). */
-  output(): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
-  stop(graceMs?: number): Promise<void>;
-}
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const started = new Set<number>();
-
-/** Kills every process this module started that is still running (by PID, SIGKILL). */
-export function killAllStarted(): void {
-  for (const pid of started) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  started.clear();
-}
-
-/** CPU the server is pinned to; the generator takes the other one. */
-export const SERVER_CPU = 1;
-export const GENERATOR_CPU = 0;
-
-/** `logFile`: also append everything the server writes there (--server-logs). */
-export function startServer(launch: ServerLaunch, logFile?: string): RunningServer {
-  const argv = ['-c', String(SERVER_CPU), ...launch.argv];
-  const child: ChildProcess = spawn('taskset', argv, {
-    cwd: repoRoot, // node --import tsx resolves tsx from here
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...launch.env },
-  });
-  if (child.pid === undefined) throw new Error(`${launch.name}: could not spawn taskset ${argv.join(' ')}`);
-  const pid = child.pid;
-  started.add(pid);
-  let exited = false;
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-8000);
-    if (logFile !== undefined) appendFileSync(logFile, chunk);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const gone = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      started.delete(pid);
-      resolve();
-    }),
-  );
-  return {
-    name: launch.name,
-    pid, // taskset execs the server: same PID, so /proc/PID/stat is the server's.
-    alive: () => !exited,
-    output: () => tail,
-    async stop(graceMs = 10_000) {
-      if (exited) return;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-      const t = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, graceMs);
-      await gone;
-      clearTimeout(t);
-    },
-  };
-}
-
-function firstLine(cmd: string, args: string[]): string | undefined {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.error !== undefined || r.status !== 0) return undefined;
-  return `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim();
-}
+export type ServerLaunch = GenericLaunch<ServerName>;
+export type RunningServer = GenericRunning<ServerName>;
+export { GENERATOR_CPU, killAllStarted, SERVER_CPU } from './server-process.ts';
+export const startServer: (launch: ServerLaunch, logFile?: string) => RunningServer = startPinned;
 
 /** Why a peer cannot run here, or undefined when it can. */
 export function unavailable(name: ServerName): string | undefined {
