@@ -2,7 +2,8 @@
 // per DORA for our server, Kea, dnsmasq and a bare node:dgram responder, side by side.
 //
 //   node --import tsx bench/dhcp4-load.ts [--servers ours,kea,dnsmasq,bare] [--hosts 10000]
-//        (also: kea-persist, dnsmasq-leasefile: the same with each one's default lease file on)
+//        (also: kea-persist, dnsmasq-leasefile: the same with each one's default lease file on;
+//        ours-admin-off: ours with --admin-listen off)
 //        [--rounds 3] [--concurrency 64] [--warmup 2] [--duration 10] [--rate 1000]
 //        [--rate-duration 10] [--timeout-ms 2000] [--port 10067] [--profile DIR] [--json FILE]
 //        [--phases closed,rate] [--max-foreign 10] [--tries 4] [--wait-quiet 120]
@@ -40,6 +41,8 @@ await runLoadBench<ServerName>(
       switch (name) {
         case 'ours':
           return oursLaunch(dir, hosts, a.port, [...a.nodeFlags, ...(a.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${a.profileDir}`])]);
+        case 'ours-admin-off':
+          return oursLaunch(dir, hosts, a.port, a.nodeFlags, false);
         case 'kea':
           return keaLaunch(dir, hosts, a.port);
         case 'kea-persist':

@@ -4,7 +4,10 @@
 // own DISCOVER and REQUEST bytes, and each stage of the packet path alone, in ns/op, and measures
 // the bytes each one allocates.
 //
-//   node --import tsx --expose-gc bench/support/dhcp4-handle-cost.ts [--hosts 10000] [--iterations 200000]
+//   node --import tsx --expose-gc bench/support/dhcp4-handle-cost.ts [--hosts 10000] [--iterations 200000] [--admin]
+//
+// --admin: the server reports to the admin server's event store and quarantine, as it does by
+// default in `coresmd serve` (src/app/admin/admin-runtime.ts), to measure what that costs.
 //
 // Allocation: after a forced GC, new space's used size is read, a batch of calls small enough
 // not to fill it runs, and used size is read again; batches during which any GC ran (counted
@@ -17,6 +20,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { readCoredhcpConfigFile } from '../../src/app/config/coredhcp-config.ts';
 import { buildChain4 } from '../../src/app/dhcp/chain4.ts';
+import { createAdminRuntime } from '../../src/app/admin/admin-runtime.ts';
 import { firstCoresmdConfig, inventoryFromConfig } from '../../src/app/dhcp/shared-inventory.ts';
 import { createLogger } from '../../src/app/log.ts';
 import { runChain, type Dhcp4Ingress } from '../../src/dhcp/service/chain.ts';
@@ -97,11 +101,13 @@ try {
   const inventory = inventoryFromConfig(coresmd, { clock: systemClock, logger, env: process.env });
   await inventory.start();
   const chain = await buildChain4(cfg.server4!, { inventory, clock: systemClock, logger });
+  const admin = process.argv.includes('--admin') ? createAdminRuntime(systemClock) : undefined;
   const server = new Dhcp4Server({
     handlers: chain.handlers,
     clock: systemClock,
     logger,
     pool: new BufferPool(1500, 1024),
+    ...(admin === undefined ? {} : { events: admin.events, quarantine: admin.quarantine }),
     ...(chain.serverId === undefined ? {} : { serverId: chain.serverId }),
   });
   const ingress: Dhcp4Ingress = dgramIngress({ address: ipv4Value(SERVER_ADDRESS), interfaces: [] }, ipv4Value(GIADDR), 10067);
@@ -124,7 +130,7 @@ try {
     out.release();
   }
 
-  console.log(`# Dhcp4Server.handle() and its stages, ${HOSTS} hosts, ${ITERATIONS} calls each (cycling over every host), Node ${process.version}`);
+  console.log(`# Dhcp4Server.handle() and its stages, ${HOSTS} hosts, ${ITERATIONS} calls each (cycling over every host), Node ${process.version}${admin === undefined ? '' : ', reporting to the admin event store'}`);
   const handle = async (pkts: Buffer[], i: number) => {
     const out = await server.handle(pkts[i % n]!, ingress);
     if (out.kind === 'reply') out.release();

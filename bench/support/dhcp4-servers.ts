@@ -24,11 +24,11 @@ import {
   type Host,
 } from './dhcp4-workload.ts';
 
-export type ServerName = 'ours' | 'kea' | 'dnsmasq' | 'bare' | 'kea-persist' | 'dnsmasq-leasefile';
+export type ServerName = 'ours' | 'kea' | 'dnsmasq' | 'bare' | 'kea-persist' | 'dnsmasq-leasefile' | 'ours-admin-off';
 /** Run by default. */
 export const SERVER_NAMES: readonly ServerName[] = ['ours', 'kea', 'dnsmasq', 'bare'];
 /** Variants with their lease files on (each server's default), on request with --servers. */
-export const ALL_SERVER_NAMES: readonly ServerName[] = [...SERVER_NAMES, 'kea-persist', 'dnsmasq-leasefile'];
+export const ALL_SERVER_NAMES: readonly ServerName[] = [...SERVER_NAMES, 'kea-persist', 'dnsmasq-leasefile', 'ours-admin-off'];
 
 export type ServerLaunch = GenericLaunch<ServerName>;
 export type RunningServer = GenericRunning<ServerName>;
@@ -52,7 +52,8 @@ export function unavailable(name: ServerName): string | undefined {
 
 //------------ ours -------------------------------------------------------------------------
 
-export function oursLaunch(dir: string, hosts: readonly Host[], port: number, nodeFlags: readonly string[] = []): ServerLaunch {
+/** `admin`: false runs with `--admin-listen off` (no admin server, no boot-event timeline). */
+export function oursLaunch(dir: string, hosts: readonly Host[], port: number, nodeFlags: readonly string[] = [], admin = true): ServerLaunch {
   const inventory = join(dir, 'inventory.json');
   const interfaces = hosts.map((h) => ({
     ID: h.macText.replace(/:/g, ''),
@@ -65,7 +66,7 @@ export function oursLaunch(dir: string, hosts: readonly Host[], port: number, no
   }));
   const components = hosts.map((h) => ({ ID: h.xname, Type: 'Node', State: 'Ready', Flag: 'OK', Enabled: true, Role: 'Compute', NID: h.nid }));
   writeFileSync(inventory, JSON.stringify({ EthernetInterfaces: interfaces, Components: components }));
-  const config = join(dir, 'coresmd.yaml');
+  const config = join(dir, admin ? 'coresmd.yaml' : 'coresmd-admin-off.yaml');
   writeFileSync(
     config,
     [
@@ -89,11 +90,12 @@ export function oursLaunch(dir: string, hosts: readonly Host[], port: number, no
   );
   const version = firstLine(process.execPath, [join(repoRoot, 'bin/coresmd'), '--version']) ?? 'coresmd-ts';
   return {
-    name: 'ours',
+    name: admin ? 'ours' : 'ours-admin-off',
     version: `${version}, Node ${process.version}`,
     checkAddress: true,
-    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dhcp', '-c', config, '--log-format', 'logfmt', '-L', 'warning'],
+    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dhcp', '-c', config, '--log-format', 'logfmt', '-L', 'warning', ...(admin ? [] : ['--admin-listen', 'off'])],
     notes: [
+      admin ? 'admin server on (the default, 127.0.0.1:9180): each request and reply is recorded in its boot-event timeline' : '`--admin-listen off`: no admin server, no boot-event timeline',
       `\`coresmd dhcp\` with the coresmd plugin over \`svc_base_uri=file://…/inventory.json\` (${hosts.length} interfaces + components, SMD shapes)`,
       `listen ${SERVER_ADDRESS}:${port} (loopback/dgram mode), log level warning (no per-packet log lines)`,
       'plugins: server_id, dns, router, netmask, coresmd (rule type:Node → hostname nid{04d}, lease_time 1h)',
