@@ -8,6 +8,7 @@ import { Dhcp4Opt, messageTypeName } from '../v4/constants.ts';
 import type { Dhcp4Ingress } from './chain.ts';
 import type { Dhcp4ClientInfo } from './client-info.ts';
 import type { Dhcp4Decision, Dhcp4Draft } from './draft.ts';
+import { dropEvent } from './drop-event.ts';
 
 const latin1 = new TextDecoder('latin1');
 
@@ -87,23 +88,8 @@ const SILENT_BY_DESIGN: ReadonlySet<string> = new Set(['release', 'decline']);
 /** The event for a request that got no reply, or undefined when there is nothing to add. */
 export function dropEvent4(reason: string, info: Dhcp4ClientInfo, decisions: readonly Dhcp4Decision[] | undefined): BootEventInput | undefined {
   if (SILENT_BY_DESIGN.has(reason)) return undefined;
-  const owner = decisions?.at(-1);
-  const quarantined = reason === 'quarantined';
-  const request = messageTypeName(info.messageType);
-  const why = owner === undefined ? reason : `${reason}: ${owner.plugin}${owner.rule === undefined || owner.rule === '' ? '' : ` rule ${owner.rule}`}: ${owner.reason}`;
-  return {
-    service: 'dhcp4',
-    type: quarantined ? 'quarantined' : 'ignored',
-    mac: info.mac,
-    summary: quarantined ? `${request} not answered: MAC is quarantined` : `${request} not answered (${why})`,
-    detail: {
-      request,
-      reason,
-      plugin: owner?.plugin,
-      rule: owner?.rule === '' ? undefined : owner?.rule,
-      decision: owner?.reason,
-      arch: info.arch,
-      giaddr: info.giaddr === 0 ? undefined : formatIPv4(info.giaddr),
-    },
-  };
+  return dropEvent('dhcp4', reason, messageTypeName(info.messageType), info.mac, decisions?.at(-1), {
+    arch: info.arch,
+    giaddr: info.giaddr === 0 ? undefined : formatIPv4(info.giaddr),
+  });
 }

@@ -6,6 +6,7 @@ import type { BootEventInput } from '../../seams/boot-events.ts';
 import type { Quarantine } from '../../seams/quarantine.ts';
 import { Dhcp6Opt, messageTypeName } from '../v6/constants.ts';
 import { archText, sourceOf } from './dhcp4-events.ts';
+import { dropEvent } from './drop-event.ts';
 import type { Dhcp6ClientInfo } from './v6/client-info.ts';
 import type { Dhcp6Decision, Dhcp6Draft } from './v6/draft.ts';
 
@@ -75,24 +76,9 @@ export function replyEvent6(info: Dhcp6ClientInfo, replyType: number, draft: Dhc
 }
 
 export function dropEvent6(reason: string, info: Dhcp6ClientInfo, decisions: readonly Dhcp6Decision[] | undefined): BootEventInput {
-  const owner = decisions?.at(-1);
-  const quarantined = reason === 'quarantined';
-  const request = messageTypeName(info.messageType);
-  const why = owner === undefined ? reason : `${reason}: ${owner.plugin}${owner.rule === undefined || owner.rule === '' ? '' : ` rule ${owner.rule}`}: ${owner.reason}`;
-  return {
-    service: 'dhcp6',
-    type: quarantined ? 'quarantined' : 'ignored',
-    mac: info.mac,
-    summary: quarantined ? `${request} not answered: MAC is quarantined` : `${request} not answered (${why})`,
-    detail: {
-      request,
-      reason,
-      plugin: owner?.plugin,
-      rule: owner?.rule === '' ? undefined : owner?.rule,
-      decision: owner?.reason,
-      duid: info.duidText === '' ? undefined : info.duidText,
-    },
-  };
+  return dropEvent('dhcp6', reason, messageTypeName(info.messageType), info.mac, decisions?.at(-1), {
+    duid: info.duidText === '' ? undefined : info.duidText,
+  });
 }
 
 /** The quarantined MAC among the client's candidates (RFC 6939 option 79, EUI-64, DUID), if any. */
