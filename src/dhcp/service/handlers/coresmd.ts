@@ -70,6 +70,23 @@ const MAX_WARNED_RELAYS = 1024;
 /** UEFI HTTP boot: the offer must carry vendor class `HTTPClient` or firmware ignores it. */
 const HTTP_CLIENT = text('HTTPClient');
 
+/** What the rules decided for one SMD record and the addresses a request selected from it. */
+interface RecordDecision4 {
+  readonly mac: string;
+  readonly lease: IpAddress;
+  /** The record's addresses the request's subnet selected (elements are the snapshot's objects). */
+  readonly selected: readonly IpAddress[];
+  readonly target: RuleTarget;
+  readonly decision: RuleDecision4;
+}
+
+function sameElements<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 class CoresmdHandler implements Dhcp4Handler {
   readonly name = 'coresmd';
   readonly #inventory: () => Snapshot | undefined;
@@ -79,6 +96,14 @@ class CoresmdHandler implements Dhcp4Handler {
   readonly #boot: BootPolicy;
   /** Per server address, when httpBootBase depends on it (one entry per served interface). */
   readonly #bootByServer = new Map<number, BootPolicy>();
+  /**
+   * The rules' decision per SMD record, for the addresses the request selected. Records are
+   * immutable and replaced with each snapshot, and rules, domain and rule_log are this
+   * handler's, so a decision holds until its record goes (a WeakMap: it goes with its snapshot).
+   * A booting node asks at least twice (DISCOVER, REQUEST; iPXE twice more), and the rules were
+   * the biggest part of this handler (BENCHMARKS.md "DHCPv4 load", profile).
+   */
+  readonly #decisions = new WeakMap<InterfaceRecord, RecordDecision4>();
   readonly #httpBootBaseFor: ((serverAddress: number) => string) | undefined;
   readonly #ipxeBaseUri: string;
   readonly #selector: CandidateSelector;
@@ -155,9 +180,7 @@ class CoresmdHandler implements Dhcp4Handler {
       return 'next';
     }
 
-    // `subnet:` rules look at the target's first address: make it the lease.
-    const target = makeRuleTarget(comp.id, comp.type, comp.nid ?? 0, leaseFirst(sel.ips, lease), info.mac);
-    const decision = evaluate4(target, this.#rules, this.#ruleCtx);
+    const { target, decision } = this.#decide(rec, sel.ips, lease, info.mac);
     this.#logRules(decision, target);
     if (!decision.respond) {
       draft.decisions.push({ plugin: this.name, rule: decision.ignoredBy ?? '', reason: `ignore rule matched ${comp.id}` });
@@ -248,6 +271,17 @@ class CoresmdHandler implements Dhcp4Handler {
     }
     warned.add(relay);
     this.#log.warn('relay address in no rule subnet; using every SMD address (warned once per relay address)', fields);
+  }
+
+  #decide(rec: InterfaceRecord, selected: readonly IpAddress[], lease: IpAddress, mac: string): RecordDecision4 {
+    const known = this.#decisions.get(rec);
+    if (known !== undefined && known.mac === mac && known.lease === lease && sameElements(known.selected, selected)) return known;
+    const comp = rec.component!;
+    // `subnet:` rules look at the target's first address: make it the lease.
+    const target = makeRuleTarget(comp.id, comp.type, comp.nid ?? 0, leaseFirst(selected, lease), mac);
+    const d: RecordDecision4 = { mac, lease, selected, target, decision: evaluate4(target, this.#rules, this.#ruleCtx) };
+    this.#decisions.set(rec, d);
+    return d;
   }
 
   #logRules(decision: RuleDecision4, target: RuleTarget): void {

@@ -366,3 +366,50 @@ describe('coresmd: options are checked at start-up', () => {
     assert.throws(() => createCoresmdHandler({ inventory: () => undefined, rules: [], ruleLog: '', domain: '', leaseSeconds: -1, ipxeBaseUri: 'http://h', subnets: [parseCidr('10.0.0.0/8')!], logger: nullLogger }), RangeError);
   });
 });
+
+describe('coresmd: the rules decide once per SMD record and selection', () => {
+  test('one handler, one node, relays on different subnets in turn: each gets its own decision', () => {
+    const rules = [parseRule('subnet:10.1.1.0/24,hostname:narrow{02d}'), parseRule('subnet:10.1.0.0/16,hostname:wide{02d}')];
+    const { h } = coresmd({ rules, subnets: rules.flatMap((r) => r.match.subnets) });
+    const ask = (giaddr: string) => {
+      const got = runOne(h, infoFor({ type: T.Discover, mac: '52:54:00:be:ef:08', giaddr })).draft;
+      return `${formatIPv4(got.yiaddr)} ${textOf(got.options.get(OPT.HostName))}`;
+    };
+    const order = ['10.1.1.1', '10.1.7.1', '10.1.1.1', '192.168.77.1', '10.1.7.1'];
+    assert.deepEqual(order.map(ask), [
+      '10.1.1.8 narrow08.openchami.cluster',
+      '10.1.0.8 wide08.openchami.cluster',
+      '10.1.1.8 narrow08.openchami.cluster',
+      '172.16.0.8 unknown-0008.openchami.cluster',
+      '10.1.0.8 wide08.openchami.cluster',
+    ]);
+  });
+
+  test('the same record answers alike every time, and the rule log is still written per request', () => {
+    const { h, logger } = coresmd({ ruleLog: 'info' });
+    const hostnames = [0, 1, 2].map(() => textOf(runOne(h, infoFor({ type: T.Discover, mac: COMPUTE1 })).draft.options.get(OPT.HostName)));
+    assert.deepEqual(hostnames, Array(3).fill('nid0001.openchami.cluster'));
+    assert.equal(logger.at('info').filter((l) => l.msg.startsWith('rule[0]')).length, 3);
+  });
+
+  test('a new snapshot is decided afresh: a changed NID gives the new hostname', () => {
+    let current = SNAPSHOT;
+    const h = createCoresmdHandler({
+      inventory: () => current,
+      rules: [parseRule('type:Node,hostname:nid{04d}')],
+      ruleLog: 'none',
+      domain: 'openchami.cluster',
+      leaseSeconds: 3600,
+      ipxeBaseUri: 'http://172.16.0.253:8081',
+      subnets: [],
+      logger: nullLogger,
+    });
+    const hostname = () => textOf(runOne(h, infoFor({ type: T.Discover, mac: '52:54:00:be:ef:0b' })).draft.options.get(OPT.HostName));
+    const before = node('52:54:00:be:ef:0b', 'x1000c2s0b0n0', ['172.16.0.11'], 11);
+    current = exampleSnapshot({ interfaces: [before.iface], components: [before.comp] });
+    assert.equal(hostname(), 'nid0011.openchami.cluster');
+    const after = node('52:54:00:be:ef:0b', 'x1000c2s0b0n0', ['172.16.0.11'], 42);
+    current = exampleSnapshot({ interfaces: [after.iface], components: [after.comp] });
+    assert.equal(hostname(), 'nid0042.openchami.cluster');
+  });
+});
