@@ -26,3 +26,20 @@ export function findFreeTcpPort(host: string): Promise<number> {
     });
   });
 }
+
+/**
+ * A port free for both UDP and TCP on `host` (DNS listens on both): a free UDP port whose TCP
+ * twin may be held by another socket (an outgoing connection's ephemeral port) is skipped.
+ */
+export async function findFreeUdpTcpPort(host: string, tries = 20): Promise<number> {
+  for (let i = 0; i < tries; i++) {
+    const port = await findFreeUdpPort(host);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, host, () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no port free for both UDP and TCP on ${host} after ${tries} tries`);
+}

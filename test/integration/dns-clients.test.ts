@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'node:http';
-import { findFreeUdpPort } from '../../src/net/free-port.ts';
+import { findFreeUdpTcpPort } from '../../src/net/free-port.ts';
 import { decodeDnsMessage } from '../../src/dns/message.ts';
 import { queryBytes } from '../dns/service/support.ts';
 
@@ -108,8 +108,8 @@ describe('dig and kdig against coresmd dns backed by smd-sim', { skip }, () => {
 
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'coresmd-dns-it-'));
-    const simPort = await findFreeUdpPort('127.0.0.1');
-    port = await findFreeUdpPort('127.0.0.1');
+    const simPort = await findFreeUdpTcpPort('127.0.0.1');
+    port = await findFreeUdpTcpPort('127.0.0.1');
     smdUrl = `http://127.0.0.1:${simPort}`;
     sim = (await startProcess(['smd-sim', '--inventory', INVENTORY, '--listen', `127.0.0.1:${simPort}`], 1)).child;
     // A node with 100 addresses, for truncation.

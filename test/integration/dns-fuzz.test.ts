@@ -11,7 +11,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCorefile } from '../../src/app/dns/corefile-config.ts';
 import { startDns, type RunningDns } from '../../src/app/dns/start-dns.ts';
-import { findFreeUdpPort } from '../../src/net/free-port.ts';
+import { findFreeUdpTcpPort } from '../../src/net/free-port.ts';
 import { systemClock } from '../../src/seams/clock.ts';
 import { loadHexFixture } from '../support/hex.ts';
 import { fuzzIterations, fuzzSeed, mulberry32, mutate } from '../support/fuzz.ts';
@@ -34,7 +34,7 @@ describe('DNS server fuzz over sockets', () => {
   const logger = recordingLogger();
 
   before(async () => {
-    port = await findFreeUdpPort('127.0.0.1');
+    port = await findFreeUdpTcpPort('127.0.0.1');
     const config = parseCorefile(
       `.:${port} {\n bind 127.0.0.1\n coresmd {\n  smd_url file://${INVENTORY}\n  zone openchami.cluster {\n   nodes nid{03d}\n  }\n }\n}\n`,
       'Corefile',

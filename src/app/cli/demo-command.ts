@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { flag, parseHostPort } from './args.ts';
 import type { Command } from './command.ts';
 import { createLogger, parseLogLevel } from '../log.ts';
-import { findFreeTcpPort, findFreeUdpPort } from '../../net/free-port.ts';
+import { findFreeTcpPort, findFreeUdpPort, findFreeUdpTcpPort } from '../../net/free-port.ts';
 import { startSmdSim } from '../smd-sim/server.ts';
 import { systemClock } from '../../seams/clock.ts';
 import { parseInventoryDocument } from '../../smd/inventory-document.ts';
@@ -100,7 +100,7 @@ export const demoCommand: Command = {
     const tftpFlag = Number(flag(args, 'tftp-port') ?? '1069');
     const tftpPort = tftpFlag === 0 ? await findFreeUdpPort('127.0.0.1') : tftpFlag;
     const dnsFlag = Number(flag(args, 'dns-port') ?? '1053');
-    const dnsPort = dnsFlag === 0 ? await findFreeUdpPort('127.0.0.1') : dnsFlag;
+    const dnsPort = dnsFlag === 0 ? await findFreeUdpTcpPort('127.0.0.1') : dnsFlag;
     const httpPort = await findFreeTcpPort('127.0.0.1');
     const dir = mkdtempSync(join(tmpdir(), 'coresmd-demo-'));
     const configFile = join(dir, 'coredhcp.yaml');

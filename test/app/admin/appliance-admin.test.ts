@@ -11,7 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { systemClock } from '../../../src/seams/clock.ts';
 import { nullLogger } from '../../../src/seams/logger.ts';
-import { findFreeTcpPort, findFreeUdpPort } from '../../../src/net/free-port.ts';
+import { findFreeTcpPort, findFreeUdpPort, findFreeUdpTcpPort } from '../../../src/net/free-port.ts';
 import { startSmdSim, type SmdSim } from '../../../src/app/smd-sim/server.ts';
 import { parseInventoryDocument } from '../../../src/smd/inventory-document.ts';
 import { runAppliance } from '../../../src/app/serve/run-appliance.ts';
@@ -91,7 +91,7 @@ describe('admin server on a running appliance', () => {
     sim = await startSmdSim({ inventory: parseInventoryDocument(text, 'inventory.json'), host: '127.0.0.1', port: 0, logger: nullLogger });
     dhcpPort = await findFreeUdpPort('127.0.0.1');
     tftpPort = await findFreeUdpPort('127.0.0.1');
-    dnsPort = await findFreeUdpPort('127.0.0.1');
+    dnsPort = await findFreeUdpTcpPort('127.0.0.1');
     const httpPort = await findFreeTcpPort('127.0.0.1');
     const token = w.write('admin.token', `${TOKEN}\n`);
     const dhcp = w.write(

@@ -10,7 +10,7 @@ import { DnsRcode, DnsType, nameOf } from '../../../src/dns/constants.ts';
 import { parseCorefile } from '../../../src/app/dns/corefile-config.ts';
 import { DnsStartError, startDns, type RunningDns } from '../../../src/app/dns/start-dns.ts';
 import { startSmdSim, type SmdSim } from '../../../src/app/smd-sim/server.ts';
-import { findFreeUdpPort } from '../../../src/net/free-port.ts';
+import { findFreeUdpTcpPort } from '../../../src/net/free-port.ts';
 import { createInventory } from '../../../src/smd/inventory.ts';
 import { createSmdSource } from '../../../src/smd/client.ts';
 import { httpGet as smdHttpGet } from '../../../src/net/http-client.ts';
@@ -28,7 +28,7 @@ const EXAMPLE = fileURLToPath(new URL('../../../examples/inventory.json', import
 async function freePorts(n: number): Promise<number[]> {
   const out: number[] = [];
   while (out.length < n) {
-    const p = await findFreeUdpPort('127.0.0.1');
+    const p = await findFreeUdpTcpPort('127.0.0.1');
     if (!out.includes(p)) out.push(p);
   }
   return out;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import { join } from 'node:path';
 import { systemClock } from '../../../src/seams/clock.ts';
-import { findFreeUdpPort } from '../../../src/net/free-port.ts';
+import { findFreeUdpPort, findFreeUdpTcpPort } from '../../../src/net/free-port.ts';
 import type { SmdSim } from '../../../src/app/smd-sim/server.ts';
 import { Appliance } from '../../../src/app/serve/appliance.ts';
 import { loadServeConfig, type ServeFiles } from '../../../src/app/serve/serve-config.ts';
@@ -178,7 +178,7 @@ describe('Appliance.reload', () => {
 
   test('DNS is rebuilt when the Corefile changes, from the same shared inventory', async () => {
     await setup();
-    const dnsPort = await findFreeUdpPort('127.0.0.1');
+    const dnsPort = await findFreeUdpTcpPort('127.0.0.1');
     const dns = w.write('Corefile', corefile({ smdUrl: sim.url, port: dnsPort }));
     app = await start({ dhcp: file, dns });
     assert.deepEqual((await queryA(dnsPort, 'nid001.openchami.cluster'))?.addresses, ['172.16.0.1']);

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findFreeUdpPort } from '../../../src/net/free-port.ts';
+import { findFreeUdpPort, findFreeUdpTcpPort } from '../../../src/net/free-port.ts';
 import { LeaseStore } from '../../../src/dhcp/service/bootloop/lease-store.ts';
 import type { SmdSim } from '../../../src/app/smd-sim/server.ts';
 import { corefile, dhcpConfig, discover, exchange, hostnameOf, KNOWN_MAC, queryA, startSim, workdir, type DhcpConfigOptions, type Workdir } from './support.ts';
@@ -64,7 +64,7 @@ describe('bin/coresmd serve: signals', () => {
 
   test('SIGHUP reloads (or rejects with every error), SIGTERM drains and exits 0 with the lease on disk', { timeout: 30_000 }, async () => {
     const port = await findFreeUdpPort('127.0.0.1');
-    const dnsPort = await findFreeUdpPort('127.0.0.1');
+    const dnsPort = await findFreeUdpTcpPort('127.0.0.1');
     const leaseFile = join(w.dir, 'bootloop.leases');
     const base: DhcpConfigOptions = { smdUrl: sim.url, listen: `127.0.0.1:${port}`, tftpPort: await findFreeUdpPort('127.0.0.1'), leaseFile };
     const dhcp = w.write('coredhcp.yaml', dhcpConfig(base));
