@@ -2,11 +2,12 @@
 // SIGTERM; bad flags print usage and exit 2; a missing root falls back to firmware/ipxe/bin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { networkInterfaces } from 'node:os';
 import { main } from '../../src/app/main.ts';
 import { DEFAULT_TFTP_FALLBACK_ROOT, sendSlotBytes } from '../../src/app/tftp/start-tftp.ts';
 import { ETH0, iface, LO } from '../net/support.ts';
@@ -25,6 +26,10 @@ after(() => {
   for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
+
+function has6Loopback(): boolean {
+  return (networkInterfaces()['lo'] ?? []).some((a) => a.family === 'IPv6' && a.address === '::1');
+}
 
 function capture(): { io: { out: (t: string) => void; err: (t: string) => void }; out: string[]; err: string[] } {
   const out: string[] = [];
@@ -97,6 +102,23 @@ describe('coresmd tftp', () => {
       assert.match(cap.err.join(''), /Usage: coresmd tftp --root DIR/);
     });
   }
+
+  test('--listen6 ::1 also serves over IPv6 on the same port (curl tftp://[::1])', { skip: has6Loopback() ? false : 'no ::1 here' }, async () => {
+    const cli = await startCli(['--root', dir, '--listen', '127.0.0.1:0', '--listen6', '::1']);
+    const local = join(dir, 'got6.txt');
+    const r = spawnSync('curl', ['-sS', '-6', '-o', local, `tftp://[::1]:${cli.port}/hello.txt`], { encoding: 'utf8', timeout: 15_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(local, 'utf8'), 'hello from the root\n');
+    cli.child.kill('SIGTERM');
+    assert.equal(await cli.exited, 0);
+    assert.match(cli.stderr(), /msg="transfer complete".*file=hello\.txt/);
+  });
+
+  test('--listen6 with an IPv4 address: usage, exit 2', async () => {
+    const cap = capture();
+    assert.equal(await main(['tftp', '--root', dir, '--listen6', '127.0.0.1'], 'coresmd', cap.io), 2);
+    assert.match(cap.err.join(''), /--listen6 expects an IPv6 address/);
+  });
 
   test('an IPv6 listen address is refused with exit 1 and a reason', async () => {
     const cap = capture();

@@ -1,4 +1,4 @@
-// `coresmd tftp --root DIR [--listen ADDR:PORT] [--single-port]`: the TFTP server alone, the
+// `coresmd tftp --root DIR [--listen ADDR:PORT] [--listen6 ADDR] [--single-port]`: the TFTP server alone, the
 // same one `coresmd dhcp` starts from the coresmd plugin's tftp_dir/tftp_port/single_port.
 import { flag, parseHostPort, UsageError } from './args.ts';
 import type { Command } from './command.ts';
@@ -6,6 +6,10 @@ import { createLogger, parseLogLevel } from '../log.ts';
 import { untilStopSignal } from '../signals.ts';
 import { DEFAULT_MAX_TRANSFERS, DEFAULT_TFTP_FALLBACK_DESCRIPTION, startTftp } from '../tftp/start-tftp.ts';
 import { systemClock } from '../../seams/clock.ts';
+import { parseIPv6 } from '../../wire/addr.ts';
+
+/** `::1`, `::`, or a link-local address with its zone (`fe80::1%eth0`). */
+const isIP6 = (text: string): boolean => parseIPv6(text.replace(/%[^%]+$/, '')) !== undefined;
 
 function positiveInt(text: string, flagName: string, max: number): number {
   const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
@@ -16,10 +20,11 @@ function positiveInt(text: string, flagName: string, max: number): number {
 export const tftpCommand: Command = {
   name: 'tftp',
   summary: 'run the read-only TFTP server (iPXE binaries, the reboot script) on its own',
-  usage: '--root DIR [--listen ADDR:PORT] [--single-port] [--max-transfers N]',
+  usage: '--root DIR [--listen ADDR:PORT] [--listen6 ADDR] [--single-port] [--max-transfers N]',
   flags: [
     { name: 'root', value: 'DIR', help: `directory to serve (coresmd tftp_dir); when missing, ${DEFAULT_TFTP_FALLBACK_DESCRIPTION} is served` },
     { name: 'listen', value: 'ADDR:PORT', help: 'where to listen (default 0.0.0.0:69: every local IPv4 address)' },
+    { name: 'listen6', value: 'ADDR', help: 'also listen on this IPv6 address, on the same port (:: for every local IPv6 address)' },
     { name: 'single-port', help: 'run every transfer on the listening port (NAT, containers; coresmd single_port)' },
     { name: 'max-transfers', value: 'N', help: `concurrent transfers; requests beyond are dropped until one ends (default ${DEFAULT_MAX_TRANSFERS})` },
     { name: 'timeout', value: 'SECONDS', help: 'retransmission timeout when the client asks for none (default 1)' },
@@ -46,6 +51,8 @@ export const tftpCommand: Command = {
     if (format !== 'json' && format !== 'logfmt') throw new UsageError('--log-format must be json or logfmt');
     const logger = createLogger({ level, format, sink: { write: (l) => io.err(l) } });
     const singlePort = flag(args, 'single-port') !== undefined;
+    const host6 = flag(args, 'listen6');
+    if (host6 !== undefined && !isIP6(host6)) throw new UsageError(`--listen6 expects an IPv6 address, not '${host6}'`);
 
     let tftp;
     try {
@@ -53,6 +60,7 @@ export const tftpCommand: Command = {
         root,
         listen,
         singlePort,
+        ...(host6 === undefined ? {} : { host6 }),
         maxTransfers,
         logger,
         clock: systemClock,
@@ -64,7 +72,7 @@ export const tftpCommand: Command = {
     }
     // Listen for the stop signal before announcing readiness, so a stop right after the banner works.
     const stopped = untilStopSignal();
-    const at = tftp.endpoints.map((e) => `${e.address}:${e.port}`).join(' ');
+    const at = tftp.endpoints.map((e) => (e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`)).join(' ');
     io.out(`tftp listening on ${at} (root ${root}${singlePort ? ', single port' : ''})\n`);
     const sig = await stopped;
     logger.info('stopping', { signal: sig });
