@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath, launchChromium, type Browser, type Page } from '../support/cdp.ts';
 import { has, makeNetnsPair, sh, until } from './support/process.ts';
+import { exampleCoredhcpYaml } from './support/example-config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/coresmd');
@@ -74,27 +75,7 @@ function largeInventory(): string {
   return JSON.stringify(doc);
 }
 
-const coredhcpYaml = (leaseFile: string) => `# written by test/integration/admin-browser.test.ts
-server4:
-  listen: ["%${SRV_IF}"]
-  plugins:
-    - server_id: ${SERVER_IP}
-    - dns: ${SERVER_IP}
-    - router: 172.16.0.254
-    - netmask: 255.255.255.0
-    - coresmd: |
-        svc_base_uri=http://127.0.0.1:${SMD_PORT}
-        ipxe_base_uri=http://${SERVER_IP}:8081
-        cache_valid=30s
-        lease_time=10m
-        tftp_dir=/nonexistent
-        domain=openchami.cluster
-        rule=name:nodes,type:Node,hostname:nid{04d}
-    - bootloop: |
-        lease_file=${leaseFile}
-        lease_time=1m
-        subnet_pool=172.16.0.0/24,172.16.0.150,172.16.0.159
-`;
+const coredhcpYaml = (leaseFile: string) => exampleCoredhcpYaml({ iface: SRV_IF, serverIp: SERVER_IP, smdPort: SMD_PORT, cacheValid: '30s', leaseFile });
 
 /** Page expressions. */
 const ROWS = `[...document.querySelectorAll('#inventory-body tr[data-index]')].map((tr) => ({ i: Number(tr.dataset.index), cells: [...tr.cells].map((c) => c.textContent) }))`;

@@ -16,6 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exampleCoredhcpYaml } from './support/example-config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/coresmd');
@@ -77,26 +78,7 @@ function lines(stream: NodeJS.ReadableStream) {
   };
 }
 
-const coredhcpYaml = (leaseFile: string) => `server4:
-  listen: ["%${V_SRV}"]
-  plugins:
-    - server_id: ${SERVER_IP}
-    - dns: ${SERVER_IP}
-    - router: 172.16.0.254
-    - netmask: 255.255.255.0
-    - coresmd: |
-        svc_base_uri=http://127.0.0.1:${SMD_PORT}
-        ipxe_base_uri=http://${SERVER_IP}:8081
-        cache_valid=${POLL_MS}ms
-        lease_time=10m
-        tftp_dir=/nonexistent
-        domain=openchami.cluster
-        rule=name:nodes,type:Node,hostname:nid{04d}
-    - bootloop: |
-        lease_file=${leaseFile}
-        lease_time=1m
-        subnet_pool=172.16.0.0/24,172.16.0.150,172.16.0.159
-`;
+const coredhcpYaml = (leaseFile: string) => exampleCoredhcpYaml({ iface: V_SRV, serverIp: SERVER_IP, smdPort: SMD_PORT, cacheValid: `${POLL_MS}ms`, leaseFile });
 
 // The Corefile polls the same SMD on its own in the original (a second process, a second cache).
 const COREFILE = `.:53 {
