@@ -79,21 +79,7 @@ export function startPinned<N extends string>(launch: ServerLaunch<N>, logFile?:
     alive: () => !exited,
     output: () => tail,
     async stop(graceMs = 10_000) {
-      if (exited) return;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-      const t = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, graceMs);
-      await gone;
-      clearTimeout(t);
+      if (!exited) await stopPid(pid, gone, graceMs);
     },
   };
 }
@@ -104,3 +90,17 @@ export function firstLine(cmd: string, args: string[]): string | undefined {
   return `${r.stdout}${r.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim();
 }
 
+/** SIGTERM to `pid`, SIGKILL after `graceMs` if `gone` (its exit) has not settled by then. */
+export async function stopPid(pid: number, gone: Promise<unknown>, graceMs: number): Promise<void> {
+  const kill = (signal: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  kill('SIGTERM');
+  const t = setTimeout(() => kill('SIGKILL'), graceMs);
+  await gone;
+  clearTimeout(t);
+}

@@ -3,6 +3,7 @@
 // nothing is ever killed by name.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { stopPid } from '../support/server-process.ts';
 
 const started = new Set<number>();
 
@@ -87,21 +88,7 @@ export function startLong(name: string, cpu: number, argv: readonly string[], cw
       });
     },
     async stop(graceMs = 5000) {
-      if (exited) return;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-      const t = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // Already gone.
-        }
-      }, graceMs);
-      await gone;
-      clearTimeout(t);
+      if (!exited) await stopPid(pid, gone, graceMs);
     },
   };
 }
