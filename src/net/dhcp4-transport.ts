@@ -23,6 +23,7 @@
 // a socket does crashes the process: errors are logged and counted.
 
 import dgram from 'node:dgram';
+import { closeSockets } from './close-sockets.ts';
 import type { Dhcp4Ingress } from '../dhcp/service/chain.ts';
 import type { Dhcp4Route } from '../dhcp/service/route.ts';
 import { Counters } from '../dhcp/service/counters.ts';
@@ -386,18 +387,7 @@ class Transport implements Dhcp4Transport {
     if (this.#closed) return;
     this.#closed = true;
     for (const r of this.#raw.values()) r.socket.close();
-    await Promise.all(
-      this.#listeners.map(
-        (l) =>
-          new Promise<void>((resolve) => {
-            try {
-              l.socket.close(() => resolve());
-            } catch {
-              resolve();
-            }
-          }),
-      ),
-    );
+    await closeSockets(this.#listeners.map((l) => l.socket));
     for (const finish of [...this.#pending]) finish(new Error('transport closed'));
   }
 }

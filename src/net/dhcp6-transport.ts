@@ -8,6 +8,7 @@
 // kernel sends it out of that interface; a reply to a relay follows the routing table.
 // Nothing a socket does crashes the process: errors are logged and counted.
 import dgram from 'node:dgram';
+import { closeSockets } from './close-sockets.ts';
 import type { Dhcp6Ingress, Dhcp6LinkAddress } from '../dhcp/service/v6/chain.ts';
 import type { Dhcp6Route } from '../dhcp/service/v6/route.ts';
 import { Counters } from '../dhcp/service/counters.ts';
@@ -240,18 +241,7 @@ class Transport implements Dhcp6Transport {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(
-      this.#listeners.map(
-        (l) =>
-          new Promise<void>((resolve) => {
-            try {
-              l.socket.close(() => resolve());
-            } catch {
-              resolve();
-            }
-          }),
-      ),
-    );
+    await closeSockets(this.#listeners.map((l) => l.socket));
     for (const finish of [...this.#pending]) finish(new Error('transport closed'));
   }
 }
