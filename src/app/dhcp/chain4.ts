@@ -21,6 +21,7 @@ import { BootloopLeases } from '../../dhcp/service/bootloop/leases.ts';
 import type { BootloopConfig } from '../config/bootloop-config.ts';
 import type { CoresmdConfig } from '../config/coresmd-config.ts';
 import type { ServerSection } from '../config/coredhcp-config.ts';
+import { coresmdHandlerBase } from './coresmd-options.ts';
 
 export interface Chain4Deps {
   readonly inventory: Inventory | undefined;
@@ -109,17 +110,11 @@ export async function buildChain4(section: ServerSection, deps: Chain4Deps): Pro
         break;
       }
       case 'coresmd': {
-        const inv = deps.inventory;
         handlers.push(
           createCoresmdHandler({
-            inventory: () => inv?.current(),
-            rules: p.config.rules,
-            ruleLog: p.config.ruleLog,
-            domain: p.config.domain,
+            ...coresmdHandlerBase(p.config, deps),
             leaseSeconds: seconds(p.config.leaseTimeMs),
-            ipxeBaseUri: p.config.ipxeBaseUri,
             subnets: p.config.subnets,
-            logger: deps.logger,
             ...(deps.httpBootBase === undefined ? {} : { httpBootBase: deps.httpBootBase }),
           }),
         );

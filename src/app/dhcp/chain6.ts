@@ -7,6 +7,7 @@ import type { Logger } from '../../seams/logger.ts';
 import type { Inventory } from '../../smd/inventory.ts';
 import { parseDuid } from '../../dhcp/v6/duid.ts';
 import type { Dhcp6Handler } from '../../dhcp/service/v6/chain.ts';
+import { coresmdHandlerBase } from './coresmd-options.ts';
 import { createCoresmd6Handler } from '../../dhcp/service/v6/handlers/coresmd.ts';
 import { createDns6Handler } from '../../dhcp/service/v6/handlers/dns.ts';
 import { createLeaseTime6Handler } from '../../dhcp/service/v6/handlers/lease-time.ts';
@@ -79,17 +80,11 @@ export function buildChain6(section: ServerSection, deps: Chain6Deps): Chain6 {
         handlers.push(createLeaseTime6Handler({ leaseSeconds: seconds(p.config.leaseTimeMs) }));
         break;
       case 'coresmd': {
-        const inv = deps.inventory;
         handlers.push(
           createCoresmd6Handler({
-            inventory: () => inv?.current(),
-            rules: p.config.rules,
-            ruleLog: p.config.ruleLog,
-            domain: p.config.domain,
+            ...coresmdHandlerBase(p.config, deps),
             leaseSeconds: seconds(p.config.leaseTimeMs),
-            ipxeBaseUri: p.config.ipxeBaseUri,
             tftpPort: p.config.tftpPort,
-            logger: deps.logger,
             ...(deps.httpBootBase === undefined ? {} : { httpBootBase: deps.httpBootBase }),
             ...(deps.listensOn6 === undefined ? {} : { listensOn6: deps.listensOn6 }),
           }),
