@@ -8,7 +8,7 @@ import { Dhcp4Opt, messageTypeName } from '../v4/constants.ts';
 import type { Dhcp4Ingress } from './chain.ts';
 import type { Dhcp4ClientInfo } from './client-info.ts';
 import type { Dhcp4Decision, Dhcp4Draft } from './draft.ts';
-import { dropEvent } from './drop-event.ts';
+import { decidedByText, decisionDetail, dropEvent } from './decision-event.ts';
 
 const latin1 = new TextDecoder('latin1');
 
@@ -17,12 +17,6 @@ export function archText(arch: number | undefined): string | undefined {
   if (arch === undefined) return undefined;
   const a = bootArch(arch);
   return a === undefined ? String(arch) : `${a.name} (${arch})`;
-}
-
-/** Where the reply's address came from: SMD, a bootloop lease, or another plugin by name. */
-export function sourceOf(decision: Dhcp4Decision | undefined): string | undefined {
-  if (decision === undefined) return undefined;
-  return decision.plugin === 'coresmd' ? 'smd' : decision.plugin;
 }
 
 export function requestEvent4(info: Dhcp4ClientInfo, ingress: Dhcp4Ingress): BootEventInput {
@@ -58,20 +52,16 @@ export function replyEvent4(info: Dhcp4ClientInfo, draft: Dhcp4Draft): BootEvent
   const bootFile = draft.options.get(Dhcp4Opt.BootfileName);
   const file = bootFile === undefined ? undefined : latin1.decode(bootFile);
   const ip = draft.yiaddr === 0 ? undefined : formatIPv4(draft.yiaddr);
-  const by = owner === undefined ? '' : ` (${owner.plugin}${owner.rule === undefined || owner.rule === '' ? '' : `, rule ${owner.rule}`})`;
   const what = type === 'NAK' ? `NAK: ${owner?.reason ?? ''}` : [type, ip, file].filter((x) => x !== undefined).join(' ');
   return {
     service: 'dhcp4',
     type,
     mac: info.mac,
     ip,
-    summary: `${what}${by}`,
+    summary: `${what}${decidedByText(owner)}`,
     detail: {
       request: messageTypeName(info.messageType),
-      plugin: owner?.plugin,
-      rule: owner?.rule === '' ? undefined : owner?.rule,
-      reason: owner?.reason,
-      source: sourceOf(owner),
+      ...decisionDetail(owner),
       file,
       leaseSeconds: draft.leaseSeconds,
       arch: info.arch,

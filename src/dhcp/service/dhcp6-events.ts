@@ -5,8 +5,8 @@ import { formatIPv6 } from '../../wire/addr.ts';
 import type { BootEventInput } from '../../seams/boot-events.ts';
 import type { Quarantine } from '../../seams/quarantine.ts';
 import { Dhcp6Opt, messageTypeName } from '../v6/constants.ts';
-import { archText, sourceOf } from './dhcp4-events.ts';
-import { dropEvent } from './drop-event.ts';
+import { archText } from './dhcp4-events.ts';
+import { decidedByText, decisionDetail, dropEvent } from './decision-event.ts';
 import type { Dhcp6ClientInfo } from './v6/client-info.ts';
 import type { Dhcp6Decision, Dhcp6Draft } from './v6/draft.ts';
 
@@ -50,20 +50,16 @@ export function replyEvent6(info: Dhcp6ClientInfo, replyType: number, draft: Dhc
   const url = draft.options.get(Dhcp6Opt.BootfileUrl);
   const bootUrl = url === undefined ? undefined : utf8.decode(url);
   const ip = draft.lease?.text;
-  const by = owner === undefined ? '' : ` (${owner.plugin}${owner.rule === undefined || owner.rule === '' ? '' : `, rule ${owner.rule}`})`;
   const what = [type, ip ?? (draft.miss === undefined ? undefined : `no address: ${draft.miss}`), bootUrl].filter((x) => x !== undefined).join(' ');
   return {
     service: 'dhcp6',
     type,
     mac: info.mac,
     ip,
-    summary: `${what}${by}`,
+    summary: `${what}${decidedByText(owner)}`,
     detail: {
       request: messageTypeName(info.messageType),
-      plugin: owner?.plugin,
-      rule: owner?.rule === '' ? undefined : owner?.rule,
-      reason: owner?.reason,
-      source: sourceOf(owner),
+      ...decisionDetail(owner),
       bootUrl,
       file: bootUrl,
       leaseSeconds: draft.leaseSeconds,
