@@ -75,7 +75,7 @@ function largeInventory(): string {
   return JSON.stringify(doc);
 }
 
-const coredhcpYaml = (leaseFile: string) => exampleCoredhcpYaml({ iface: SRV_IF, serverIp: SERVER_IP, smdPort: SMD_PORT, cacheValid: '30s', leaseFile });
+const coredhcpYaml = (leaseFile: string) => exampleCoredhcpYaml({ iface: SRV_IF, serverIp: SERVER_IP, smdUrl: `http://127.0.0.1:${SMD_PORT}`, cacheValid: '30s', tftpDir: '/nonexistent', bootloopLeaseFile: leaseFile });
 
 /** Page expressions. */
 const ROWS = `[...document.querySelectorAll('#inventory-body tr[data-index]')].map((tr) => ({ i: Number(tr.dataset.index), cells: [...tr.cells].map((c) => c.textContent) }))`;

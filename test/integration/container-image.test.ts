@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { has, makeNetnsPair, must, sh, until } from './support/process.ts';
+import { exampleCoredhcpYaml, exampleCorefile } from './support/example-config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INVENTORY = join(ROOT, 'examples', 'inventory.json');
@@ -90,40 +91,8 @@ describe('the container image, built without a registry and run in a network nam
 
     makeNetnsPair({ srvNs: SRV_NS, cliNs: CLI_NS, srvIf: SRV_IF, cliIf: CLI_IF, srvIp: SRV_IP, cliMac: NODE_MAC });
 
-    writeFileSync(
-      join(work, 'config.yaml'),
-      `# written by test/integration/container-image.test.ts
-server4:
-  listen: ["%${SRV_IF}"]
-  plugins:
-    - server_id: ${SRV_IP}
-    - dns: ${SRV_IP}
-    - router: 172.16.0.254
-    - netmask: 255.255.255.0
-    - coresmd: |
-        svc_base_uri=file:///inventory.json
-        ipxe_base_uri=http://${SRV_IP}:8081
-        cache_valid=30s
-        lease_time=10m
-        domain=openchami.cluster
-        rule=name:nodes,type:Node,hostname:nid{03d}
-`,
-    );
-    writeFileSync(
-      join(work, 'Corefile'),
-      `# written by test/integration/container-image.test.ts
-.:53 {
-    bind ${SRV_IP}
-    coresmd {
-        smd_url file:///inventory.json
-        cache_duration 30s
-        zone openchami.cluster {
-            nodes nid{03d}
-        }
-    }
-}
-`,
-    );
+    writeFileSync(join(work, 'config.yaml'), exampleCoredhcpYaml({ iface: SRV_IF, serverIp: SRV_IP, smdUrl: 'file:///inventory.json', cacheValid: '30s', pattern: 'nid{03d}' }));
+    writeFileSync(join(work, 'Corefile'), exampleCorefile({ serverIp: SRV_IP, smdUrl: 'file:///inventory.json', cacheDuration: '30s', pattern: 'nid{03d}' }));
   });
 
   after(() => {

@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { has, makeNetnsPair, sh, until } from './support/process.ts';
+import { exampleCoredhcpYaml, exampleCorefile } from './support/example-config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEA = join(ROOT, 'dist', 'coresmd');
@@ -142,40 +143,9 @@ exec env -i ${BARE_PATH} "$@"
 
     writeFileSync(
       join(work, 'config.yaml'),
-      `# written by test/integration/dist-build.test.ts
-server4:
-  listen: ["%${SRV_IF}"]
-  plugins:
-    - server_id: ${SRV_IP}
-    - dns: ${SRV_IP}
-    - router: 172.16.0.254
-    - netmask: 255.255.255.0
-    - coresmd: |
-        svc_base_uri=file://${INVENTORY}
-        ipxe_base_uri=http://${SRV_IP}:8081
-        cache_valid=30s
-        lease_time=10m
-        tftp_dir=${join(work, 'no-tftpboot')}
-        domain=openchami.cluster
-        rule=name:nodes,type:Node,hostname:nid{03d}
-`,
+      exampleCoredhcpYaml({ iface: SRV_IF, serverIp: SRV_IP, smdUrl: `file://${INVENTORY}`, cacheValid: '30s', pattern: 'nid{03d}', tftpDir: join(work, 'no-tftpboot') }),
     );
-    writeFileSync(
-      join(work, 'Corefile'),
-      `# written by test/integration/dist-build.test.ts
-.:53 {
-    bind ${SRV_IP}
-    errors
-    coresmd {
-        smd_url file://${INVENTORY}
-        cache_duration 30s
-        zone openchami.cluster {
-            nodes nid{03d}
-        }
-    }
-}
-`,
-    );
+    writeFileSync(join(work, 'Corefile'), exampleCorefile({ serverIp: SRV_IP, smdUrl: `file://${INVENTORY}`, cacheDuration: '30s', pattern: 'nid{03d}', errors: true }));
   });
 
   after(async () => {

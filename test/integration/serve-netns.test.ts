@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exampleCoredhcpYaml } from './support/example-config.ts';
+import { exampleCoredhcpYaml, exampleCorefile } from './support/example-config.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin/coresmd');
@@ -78,20 +78,10 @@ function lines(stream: NodeJS.ReadableStream) {
   };
 }
 
-const coredhcpYaml = (leaseFile: string) => exampleCoredhcpYaml({ iface: V_SRV, serverIp: SERVER_IP, smdPort: SMD_PORT, cacheValid: `${POLL_MS}ms`, leaseFile });
+const coredhcpYaml = (leaseFile: string) => exampleCoredhcpYaml({ iface: V_SRV, serverIp: SERVER_IP, smdUrl: `http://127.0.0.1:${SMD_PORT}`, cacheValid: `${POLL_MS}ms`, tftpDir: '/nonexistent', bootloopLeaseFile: leaseFile });
 
 // The Corefile polls the same SMD on its own in the original (a second process, a second cache).
-const COREFILE = `.:53 {
-    bind ${SERVER_IP}
-    coresmd {
-        smd_url http://127.0.0.1:${SMD_PORT}
-        cache_duration ${POLL_MS}ms
-        zone openchami.cluster {
-            nodes nid{04d}
-        }
-    }
-}
-`;
+const COREFILE = exampleCorefile({ serverIp: SERVER_IP, smdUrl: `http://127.0.0.1:${SMD_PORT}`, cacheDuration: `${POLL_MS}ms` });
 
 describe('coresmd serve in network namespaces: DHCP, DNS and TFTP from one process, one SMD poller', { skip, timeout: 60_000 }, () => {
   let work: string;
