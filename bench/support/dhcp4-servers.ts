@@ -10,7 +10,7 @@
 
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstLine, repoRoot, startPinned, type RunningServer as GenericRunning, type ServerLaunch as GenericLaunch } from './server-process.ts';
+import { firstLine, oursDhcpLaunch, repoRoot, startPinned, type RunningServer as GenericRunning, type ServerLaunch as GenericLaunch } from './server-process.ts';
 import {
   BOOT_FILE,
   DNS_SERVER,
@@ -88,19 +88,11 @@ export function oursLaunch(dir: string, hosts: readonly Host[], port: number, no
       '',
     ].join('\n'),
   );
-  const version = firstLine(process.execPath, [join(repoRoot, 'bin/coresmd'), '--version']) ?? 'coresmd-ts';
-  return {
-    name: admin ? 'ours' : 'ours-admin-off',
-    version: `${version}, Node ${process.version}`,
-    checkAddress: true,
-    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dhcp', '-c', config, '--log-format', 'logfmt', '-L', 'warning', ...(admin ? [] : ['--admin-listen', 'off'])],
-    notes: [
-      admin ? 'admin server on (the default, 127.0.0.1:9180): each request and reply is recorded in its boot-event timeline' : '`--admin-listen off`: no admin server, no boot-event timeline',
-      `\`coresmd dhcp\` with the coresmd plugin over \`svc_base_uri=file://…/inventory.json\` (${hosts.length} interfaces + components, SMD shapes)`,
-      `listen ${SERVER_ADDRESS}:${port} (loopback/dgram mode), log level warning (no per-packet log lines)`,
-      'plugins: server_id, dns, router, netmask, coresmd (rule type:Node → hostname nid{04d}, lease_time 1h)',
-    ],
-  };
+  return oursDhcpLaunch(config, admin, nodeFlags, [
+    `\`coresmd dhcp\` with the coresmd plugin over \`svc_base_uri=file://…/inventory.json\` (${hosts.length} interfaces + components, SMD shapes)`,
+    `listen ${SERVER_ADDRESS}:${port} (loopback/dgram mode), log level warning (no per-packet log lines)`,
+    'plugins: server_id, dns, router, netmask, coresmd (rule type:Node → hostname nid{04d}, lease_time 1h)',
+  ]);
 }
 
 //------------ Kea --------------------------------------------------------------------------

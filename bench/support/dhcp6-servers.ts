@@ -9,7 +9,7 @@
 //         by the relay's link-address, N DUID reservations
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstLine, repoRoot, startPinned, type RunningServer, type ServerLaunch } from './server-process.ts';
+import { firstLine, oursDhcpLaunch, startPinned, type RunningServer, type ServerLaunch } from './server-process.ts';
 import { BOOT_URL, DNS_SERVER6, DOMAIN, LEASE_SECONDS, RELAY_PREFIX, SERVER_ADDRESS6, SERVER_MAC, type Host6 } from './dhcp6-workload.ts';
 
 export type Server6Name = 'ours' | 'kea' | 'kea-persist' | 'ours-admin-off';
@@ -66,19 +66,11 @@ export function ours6Launch(dir: string, hosts: readonly Host6[], port: number, 
       '',
     ].join('\n'),
   );
-  const version = firstLine(process.execPath, [join(repoRoot, 'bin/coresmd'), '--version']) ?? 'coresmd-ts';
-  return {
-    name: admin ? 'ours' : 'ours-admin-off',
-    version: `${version}, Node ${process.version}`,
-    checkAddress: true,
-    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dhcp', '-c', config, '--log-format', 'logfmt', '-L', 'warning', ...(admin ? [] : ['--admin-listen', 'off'])],
-    notes: [
-      admin ? 'admin server on (the default, 127.0.0.1:9180): each request and reply is recorded in its boot-event timeline' : '`--admin-listen off`: no admin server, no boot-event timeline',
-      `\`coresmd dhcp\` with server6 only: the coresmd plugin over \`svc_base_uri=file://…/inventory6.json\` (${hosts.length} interfaces + components, SMD shapes, one IPv6 address each)`,
-      `listen [${SERVER_ADDRESS6}]:${port}, log level warning (no per-packet log lines); the plugin's TFTP server on port ${tftpPort} (IPv4 and IPv6), idle`,
-      `plugins: server_id (DUID-LL ${SERVER_MAC}), dns, searchdomains, coresmd (rule type:Node → hostname nid{04d}, lease_time 1h; option 59 by arch, FQDN)`,
-    ],
-  };
+  return oursDhcpLaunch(config, admin, nodeFlags, [
+    `\`coresmd dhcp\` with server6 only: the coresmd plugin over \`svc_base_uri=file://…/inventory6.json\` (${hosts.length} interfaces + components, SMD shapes, one IPv6 address each)`,
+    `listen [${SERVER_ADDRESS6}]:${port}, log level warning (no per-packet log lines); the plugin's TFTP server on port ${tftpPort} (IPv4 and IPv6), idle`,
+    `plugins: server_id (DUID-LL ${SERVER_MAC}), dns, searchdomains, coresmd (rule type:Node → hostname nid{04d}, lease_time 1h; option 59 by arch, FQDN)`,
+  ]);
 }
 
 //------------ Kea --------------------------------------------------------------------------

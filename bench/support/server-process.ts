@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 export interface ServerLaunch<N extends string = string> {
   readonly name: N;
@@ -103,4 +104,22 @@ export async function stopPid(pid: number, gone: Promise<unknown>, graceMs: numb
   const t = setTimeout(() => kill('SIGKILL'), graceMs);
   await gone;
   clearTimeout(t);
+}
+
+/**
+ * `bin/coresmd dhcp -c CONFIG` as a bench server, named `ours` (the admin server on, as by
+ * default) or `ours-admin-off` (`--admin-listen off`); `notes` describe the config.
+ */
+export function oursDhcpLaunch(config: string, admin: boolean, nodeFlags: readonly string[], notes: readonly string[]): ServerLaunch<'ours' | 'ours-admin-off'> {
+  const version = firstLine(process.execPath, [join(repoRoot, 'bin/coresmd'), '--version']) ?? 'coresmd-ts';
+  return {
+    name: admin ? 'ours' : 'ours-admin-off',
+    version: `${version}, Node ${process.version}`,
+    checkAddress: true,
+    argv: [process.execPath, ...nodeFlags, join(repoRoot, 'bin/coresmd'), 'dhcp', '-c', config, '--log-format', 'logfmt', '-L', 'warning', ...(admin ? [] : ['--admin-listen', 'off'])],
+    notes: [
+      admin ? 'admin server on (the default, 127.0.0.1:9180): each request and reply is recorded in its boot-event timeline' : '`--admin-listen off`: no admin server, no boot-event timeline',
+      ...notes,
+    ],
+  };
 }
