@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { networkInterfaces } from 'node:os';
 import { main } from '../../src/app/main.ts';
 import { DEFAULT_TFTP_FALLBACK_ROOT, sendSlotBytes } from '../../src/app/tftp/start-tftp.ts';
 import { ETH0, iface, LO } from '../net/support.ts';
 import { missingClient, tftpHpaGet } from './tftp-support.ts';
+import { hasV6Loopback } from '../support/ipv6.ts';
 
 const bin = fileURLToPath(new URL('../../bin/coresmd', import.meta.url));
 let dir: string;
@@ -26,10 +26,6 @@ after(() => {
   for (const c of children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
-
-function has6Loopback(): boolean {
-  return (networkInterfaces()['lo'] ?? []).some((a) => a.family === 'IPv6' && a.address === '::1');
-}
 
 function capture(): { io: { out: (t: string) => void; err: (t: string) => void }; out: string[]; err: string[] } {
   const out: string[] = [];
@@ -61,6 +57,8 @@ function startCli(args: string[]): Promise<{ child: ChildProcess; port: number; 
     });
   });
 }
+
+const V6_LOOPBACK = await hasV6Loopback();
 
 describe('coresmd tftp', () => {
   test('serves the root, then stops on SIGTERM with exit code 0', { skip: missingClient('tftpHpa') }, async () => {
@@ -103,7 +101,7 @@ describe('coresmd tftp', () => {
     });
   }
 
-  test('--listen6 ::1 also serves over IPv6 on the same port (curl tftp://[::1])', { skip: has6Loopback() ? false : 'no ::1 here' }, async () => {
+  test('--listen6 ::1 also serves over IPv6 on the same port (curl tftp://[::1])', { skip: V6_LOOPBACK ? false : 'no IPv6 loopback (::1)' }, async () => {
     const cli = await startCli(['--root', dir, '--listen', '127.0.0.1:0', '--listen6', '::1']);
     const local = join(dir, 'got6.txt');
     const r = spawnSync('curl', ['-sS', '-6', '-o', local, `tftp://[::1]:${cli.port}/hello.txt`], { encoding: 'utf8', timeout: 15_000 });

@@ -10,6 +10,7 @@ import type { TftpChannel, TftpEndpoint } from '../../src/tftp/service/transport
 import type { Ipv6Interface } from '../../src/net/dhcp6-interfaces.ts';
 import { parseIPv6 } from '../../src/wire/addr.ts';
 import { LO, recordingLogger } from './support.ts';
+import { hasV6Loopback } from '../support/ipv6.ts';
 
 const open: TftpSockets[] = [];
 const peers: dgram.Socket[] = [];
@@ -116,22 +117,6 @@ describe('startTftpSockets', () => {
     await assert.rejects(sockets('192.0.2.250', 0), /cannot listen on 192\.0\.2\.250/);
   });
 });
-
-/** Whether this host can bind udp6 on ::1 (some containers have IPv6 off). */
-async function hasV6Loopback(): Promise<boolean> {
-  const s = dgram.createSocket({ type: 'udp6', ipv6Only: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.bind(0, '::1', resolve);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    s.close();
-  }
-}
 
 const LO6: Ipv6Interface = { name: 'lo', loopback: true, up: true, multicast: false, enslaved: false, mac: undefined, addresses: [{ address: parseIPv6('::1')!, text: '::1', prefix: 128, linkLocal: false }] };
 

@@ -13,6 +13,7 @@ import { systemClock } from '../../../src/seams/clock.ts';
 import { nullLogger } from '../../../src/seams/logger.ts';
 import type { CoresmdConfig } from '../../../src/app/config/coresmd-config.ts';
 import { startBootServers, type BootServers } from '../../../src/app/dhcp/boot-servers.ts';
+import { hasV6Loopback } from '../../support/ipv6.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'boot-servers-v6-'));
 const FILE = Buffer.from(Array.from({ length: 1300 }, (_, i) => (i * 7) & 0xff));
@@ -52,21 +53,6 @@ async function start(c: CoresmdConfig, host6?: string): Promise<BootServers> {
 }
 
 const portOf = (endpoint: string | undefined): number => Number(endpoint?.slice(endpoint.lastIndexOf(':') + 1));
-
-async function hasV6Loopback(): Promise<boolean> {
-  const s = dgram.createSocket({ type: 'udp6', ipv6Only: true });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.bind(0, '::1', resolve);
-    });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    s.close();
-  }
-}
 
 /** A minimal TFTP read over udp6 (RFC 1350, blksize 512): the file's bytes and every reply's source. */
 async function tftpGet6(port: number, name: string): Promise<{ bytes: Buffer; sources: string[] }> {
