@@ -30,18 +30,25 @@ export interface RunningServer<N extends string = string> {
 }
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const started = new Set<number>();
+/** PIDs a bench started and has not seen exit: SIGKILLed by PID (never by name) on any exit. */
+export class StartedPids extends Set<number> {
+  killAll(): void {
+    for (const pid of this) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    this.clear();
+  }
+}
+
+const started = new StartedPids();
 
 /** Kills every process this module started that is still running (by PID, SIGKILL). */
 export function killAllStarted(): void {
-  for (const pid of started) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  started.clear();
+  started.killAll();
 }
 
 /** CPU the server is pinned to; the generator takes the other one. */

@@ -3,20 +3,13 @@
 // nothing is ever killed by name.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { stopPid } from '../support/server-process.ts';
+import { StartedPids, stopPid } from '../support/server-process.ts';
 
-const started = new Set<number>();
+const started = new StartedPids();
 
 /** SIGKILLs every long-lived process this module started that is still running (by PID). */
 export function killAll(): void {
-  for (const pid of started) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  }
-  started.clear();
+  started.killAll();
 }
 
 export interface LongProcess {
